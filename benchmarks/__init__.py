@@ -1,0 +1,1 @@
+"""Benchmark suite (``make bench``): every ``bench_*.py`` module here is one group."""

@@ -1,0 +1,15 @@
+"""The supervision core: the pure part of ftz-twin that decides.
+
+Nothing in this package does I/O, reads a clock or draws from a global random
+generator. Time (``now``, in seconds) and random generators are passed in; decisions
+come out as data (commands and trace records). The same code therefore decides in the
+SimPy twin, in hardware-in-the-loop runs and at a real gate.
+
+Subpackages:
+    core.gate: the sans-I/O gate controller (卡口自动核放).
+"""
+
+from core.errors import CoreError
+from core.trace import Lifecycle, TraceRecord
+
+__all__ = ["CoreError", "Lifecycle", "TraceRecord"]

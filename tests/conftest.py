@@ -1,0 +1,47 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path):
+    """Write a YAML text into tmp_path/<name> and return the path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+MINIMAL = """
+name: tiny
+site:
+  zones: [{id: z1, name: Zone one}]
+  gates:
+    - id: g1
+      zone: z1
+      line: second
+      lanes: 2
+      devices:
+        - {id: plate_camera, kind: plate_camera, driver: sim.plate_camera}
+        - {id: barrier, kind: barrier, driver: sim.barrier}
+  staff_pools: [{id: officers, role: gate, zone: z1, count: 2}]
+uncertainties:
+  arrivals: [{gate: z1/g1, trucks_per_h: 30}]
+run: {horizon_h: 4, warmup_h: 0.5, replications: 2, seed: 7}
+"""
+
+
+@pytest.fixture
+def minimal_yaml() -> str:
+    """A small valid scenario text."""
+    return MINIMAL

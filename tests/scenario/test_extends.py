@@ -1,0 +1,62 @@
+"""``extends:`` merges a variant onto its base before validation."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ftztwin.scenario import load_scenario, merge
+
+
+def test_variant_overrides_a_nested_value_and_keeps_the_rest(write_yaml, minimal_yaml):
+    write_yaml("base.yaml", minimal_yaml)
+    variant = write_yaml("v.yaml", "extends: base.yaml\nname: v\nrun: {seed: 99}\n")
+    s = load_scenario(variant)
+    assert (s.name, s.run.seed, s.run.horizon_h) == ("v", 99, 4)
+    assert s.extends is None
+
+
+def test_lists_of_items_with_ids_merge_by_id(write_yaml, minimal_yaml):
+    write_yaml("base.yaml", minimal_yaml)
+    variant = write_yaml(
+        "v.yaml",
+        "extends: base.yaml\nsite:\n  gates: [{id: g1, lanes: 5}]\n"
+        "  staff_pools: [{id: extra, role: gate, zone: z1, count: 3}]\n",
+    )
+    s = load_scenario(variant)
+    assert s.site.gates[0].lanes == 5 and s.site.gates[0].line == "second"
+    assert [p.id for p in s.site.staff_pools] == ["officers", "extra"]
+
+
+def test_null_in_a_variant_removes_the_key(write_yaml, minimal_yaml):
+    write_yaml("base.yaml", minimal_yaml)
+    variant = write_yaml("v.yaml", "extends: base.yaml\nrun: {seed: null}\n")
+    assert load_scenario(variant).run.seed == 20140101  # back to the model default
+
+
+def test_chained_extends_apply_in_order(write_yaml, minimal_yaml):
+    write_yaml("a.yaml", minimal_yaml)
+    write_yaml("b.yaml", "extends: a.yaml\nrun: {seed: 1, replications: 3}\n")
+    c = write_yaml("c.yaml", "extends: b.yaml\nrun: {seed: 2}\n")
+    s = load_scenario(c)
+    assert (s.run.seed, s.run.replications) == (2, 3)
+
+
+json_values = st.recursive(
+    st.none() | st.integers() | st.text(max_size=3),
+    lambda kids: (
+        st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=2), kids, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@given(st.dictionaries(st.text(max_size=2), json_values, max_size=4))
+def test_merging_onto_an_empty_base_drops_only_nulls(override):
+    merged = merge({}, override)
+    assert merged == {k: v for k, v in override.items() if v is not None}
+
+
+@given(st.dictionaries(st.text(max_size=2), json_values, max_size=4))
+def test_merging_an_empty_override_changes_nothing(base):
+    assert merge(base, {}) == base
