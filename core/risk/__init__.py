@@ -1,0 +1,95 @@
+"""Risk engine (智能化风险分析): valuation table, lanes, random and targeted control.
+
+Typical use by the twin or the live runtime::
+
+    engine = RiskEngine(table, policy, seed=run_seed, controls=controls)
+    decision = engine.assess(declaration, enterprise_or_none, now)
+    ...  # route by decision.lane; inspect; then close the loop:
+    engine.feedback(InspectionResult(decision, violation_found=True, kind="undervaluation",
+                                     revenue_at_stake_cny=12_000.0), now)
+
+The package is pure: no I/O, no clock, no global random generator. Tables and policies
+come in as data (:meth:`RiskTable.from_mapping`); decisions go out as frozen dataclasses
+with their reasons, so every selection can be audited and replayed from the seed.
+"""
+
+from core.risk.audit import AuditMethod, AuditPlan, AuditPolicy, AuditScope, AuditTier, plan_audits
+from core.risk.compliance import ComplianceEstimate, ComplianceMeter
+from core.risk.config import RiskSetup, policy_from_mapping, setup_from_mapping
+from core.risk.controls import ControlBook, TargetedControl
+from core.risk.decision import FactorShare, InspectionResult, RiskDecision, SelectionBasis
+from core.risk.draws import Drawer, stable_uniform
+from core.risk.engine import RiskEngine
+from core.risk.errors import ControlError, DeclarationError, PolicyError, RiskError, RiskTableError
+from core.risk.metrics import (
+    DetectionReport,
+    credit_class_ratios,
+    detection_report,
+    hit_rate,
+    inspection_rate_by_credit_class,
+    lane_rates,
+)
+from core.risk.model import (
+    INSPECTION_LANES,
+    CreditClass,
+    Declaration,
+    Direction,
+    Enterprise,
+    GoodsLine,
+    Lane,
+    Procedure,
+    direction_of,
+)
+from core.risk.policy import FILL_ORDER, LanePlan, LearningPolicy, RandomControlPolicy, RiskPolicy
+from core.risk.table import ATTRIBUTES, VALUE_BANDS, RiskTable
+
+__all__ = [
+    "ATTRIBUTES",
+    "FILL_ORDER",
+    "INSPECTION_LANES",
+    "VALUE_BANDS",
+    "AuditMethod",
+    "AuditPlan",
+    "AuditPolicy",
+    "AuditScope",
+    "AuditTier",
+    "ComplianceEstimate",
+    "ComplianceMeter",
+    "ControlBook",
+    "ControlError",
+    "CreditClass",
+    "Declaration",
+    "DeclarationError",
+    "DetectionReport",
+    "Direction",
+    "Drawer",
+    "Enterprise",
+    "FactorShare",
+    "GoodsLine",
+    "InspectionResult",
+    "Lane",
+    "LanePlan",
+    "LearningPolicy",
+    "PolicyError",
+    "Procedure",
+    "RandomControlPolicy",
+    "RiskDecision",
+    "RiskEngine",
+    "RiskError",
+    "RiskPolicy",
+    "RiskSetup",
+    "RiskTable",
+    "RiskTableError",
+    "SelectionBasis",
+    "TargetedControl",
+    "credit_class_ratios",
+    "detection_report",
+    "direction_of",
+    "hit_rate",
+    "inspection_rate_by_credit_class",
+    "lane_rates",
+    "plan_audits",
+    "policy_from_mapping",
+    "setup_from_mapping",
+    "stable_uniform",
+]
