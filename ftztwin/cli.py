@@ -20,6 +20,7 @@ from ftztwin.scenario import (
     parse_scenario,
     schema_json,
 )
+from ftztwin.scenario.risk import risk_setup
 
 __all__ = ["main"]
 
@@ -54,12 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--replications", type=_positive, help="override run.replications")
     run.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     run.add_argument("--no-event-log", action="store_true", help="do not write the event log")
+    run.add_argument("--workers", type=_positive, help="local processes (default: one per core)")
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
     sch = sub.add_parser("schema", help="write scenarios/scenario.schema.json")
     sch.add_argument("--output", type=Path, default=SCHEMA_PATH)
     demo = sub.add_parser("demo", help="baseline 2013 against reform 2014, paired comparison")
     demo.add_argument("--out", type=Path, default=Path("out"))
+    demo.add_argument("--workers", type=_positive, help="local processes (default: one per core)")
     return p
 
 
@@ -88,17 +91,18 @@ def _progress(total_s: float, label: str):  # type: ignore[no-untyped-def]
     return bar, (lambda dt: bar.update(dt / 3600.0))
 
 
-def _run(scenario: Scenario, out: Path, event_log: bool) -> tuple[Path, list]:  # type: ignore[type-arg]
+def _run(scenario: Scenario, out: Path, event_log: bool, workers: int | None) -> tuple[Path, list]:  # type: ignore[type-arg]
     from ftztwin.report import staged_dir, write_results
-    from twin.experiment import run_experiment, summarise
+    from twin.experiment import default_workers, run_experiment, summarise
 
+    workers = workers or default_workers(scenario.run.replications)
     total = scenario.run.replications * scenario.run.horizon_h * 3600.0
     bar, tick = _progress(total, scenario.name)
     final = out / scenario.name
     final.parent.mkdir(parents=True, exist_ok=True)
     with staged_dir(final) as folder:
         try:
-            results = run_experiment(scenario, None, folder if event_log else None, tick)
+            results = run_experiment(scenario, None, folder if event_log else None, tick, workers)
         finally:
             bar.close()
         write_results(folder, scenario, results, summarise(results))
@@ -107,15 +111,14 @@ def _run(scenario: Scenario, out: Path, event_log: bool) -> tuple[Path, list]:  
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``ftztwin run``."""
-    from ftztwin.report import kpi_table
+    from ftztwin.report import headline, kpi_table
     from twin.experiment import summarise
 
     base = load_scenario(args.scenario)
     scenario = _with_overrides(base, args.seed, args.replications, str(args.scenario))
-    if not scenario.run.event_log:
-        args.no_event_log = True
-    report, results = _run(scenario, args.out, not args.no_event_log)
-    print(kpi_table(summarise(results)))
+    report, results = _run(scenario, args.out, not args.no_event_log, args.workers)
+    summary = summarise(results)
+    print(kpi_table(summary, headline(list(summary))))
     print(f"\nscenario {scenario.name} (sha256 {digest(scenario)[:12]}…), report: {report}")
     return 0
 
@@ -126,6 +129,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.scenarios:
         try:
             scenario = load_scenario(path)
+            risk_setup(scenario, str(path))
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
@@ -143,18 +147,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``ftztwin demo``: the main job on the shipped defaults."""
-    from ftztwin.report import comparison_table
+    from ftztwin.report import comparison_table, headline
 
     base = load_scenario(REPO_SCENARIOS / "baseline_2013.yaml")
     reform = load_scenario(REPO_SCENARIOS / "reform_2014.yaml")
-    report_a, res_a = _run(base, args.out, event_log=True)
-    report_b, res_b = _run(reform, args.out, event_log=True)
-    table = comparison_table(base.name, res_a, reform.name, res_b)
+    report_a, res_a = _run(base, args.out, True, args.workers)
+    report_b, res_b = _run(reform, args.out, True, args.workers)
+    full = comparison_table(base.name, res_a, reform.name, res_b)
     comparison = args.out / "comparison.md"
-    comparison.write_text(
-        f"# {base.name} vs {reform.name}\n\n```\n{table}\n```\n", encoding="utf-8"
-    )
-    print(table)
+    comparison.write_text(f"# {base.name} vs {reform.name}\n\n```\n{full}\n```\n", encoding="utf-8")
+    print(comparison_table(base.name, res_a, reform.name, res_b, headline(list(res_a[0].kpis))))
     print(f"\nreports: {report_a}, {report_b}\ncomparison: {comparison}")
     return 0
 

@@ -17,7 +17,37 @@ from ftztwin.scenario import Scenario, canonical_yaml, digest
 from twin.experiment import ReplicationResult
 from twin.stats import Interval, mean_ci
 
-__all__ = ["comparison_table", "kpi_table", "staged_dir", "write_results"]
+__all__ = ["HEADLINE", "comparison_table", "headline", "kpi_table", "staged_dir", "write_results"]
+
+# The KPIs a planner reads first; every KPI is in the CSV files and the reports.
+HEADLINE = (
+    "trucks_cleared",
+    "clearance_time_min_mean",
+    "clearance_time_min_p95",
+    "clearance_time_min_mean[flow=first_line_entry]",
+    "clearance_time_min_mean[flow=second_line_import]",
+    "clearance_time_min_mean[flow=transfer_between_zones]",
+    "inspection_rate",
+    "hit_rate",
+    "detection_rate",
+    "violations_missed",
+    "duties_collected_mcny_per_day",
+    "revenue_missed_mcny",
+    "utilisation[role=document_review]",
+    "utilisation[role=gate]",
+    "utilisation[role=inspection]",
+    "utilisation[role=risk_analysis]",
+    "utilisation[role=audit]",
+    "utilisation[role=support]",
+    "ledger_discrepancies",
+    "device_downtime_h",
+)
+
+
+def headline(names: list[str]) -> list[str]:
+    """Return the headline KPIs present in ``names``, in headline order."""
+    have = set(names)
+    return [k for k in HEADLINE if k in have]
 
 
 @contextmanager
@@ -78,22 +108,27 @@ def _cell(iv: Interval) -> str:
     return f"{iv.mean:.4g} ± {iv.half_width:.2g}"
 
 
-def kpi_table(summary: dict[str, Interval]) -> str:
+def kpi_table(summary: dict[str, Interval], only: list[str] | None = None) -> str:
     """Return an aligned text table: KPI, mean ± 95% CI half-width."""
-    rows = [("KPI", "mean ± 95% CI")] + [(k, _cell(v)) for k, v in sorted(summary.items())]
+    names = only if only is not None else sorted(summary)
+    rows = [("KPI", "mean ± 95% CI")] + [(k, _cell(summary[k])) for k in names]
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{a:<{width}}  {b}" for a, b in rows)
 
 
 def comparison_table(
-    name_a: str, a: list[ReplicationResult], name_b: str, b: list[ReplicationResult]
+    name_a: str,
+    a: list[ReplicationResult],
+    name_b: str,
+    b: list[ReplicationResult],
+    only: list[str] | None = None,
 ) -> str:
     """Return a side-by-side table with the paired difference (b − a) and its 95% CI.
 
     Replications with the same number share their random numbers, so the paired
     difference is much tighter than the difference of two independent means.
     """
-    names = sorted({k for r in a + b for k in r.kpis})
+    names = only if only is not None else sorted({k for r in a + b for k in r.kpis})
     rows = [("KPI", name_a, name_b, f"paired diff ({name_b} − {name_a})")]
     for k in names:
         va = [r.kpis.get(k, math.nan) for r in a]

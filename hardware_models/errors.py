@@ -11,3 +11,7 @@ class HardwareError(Exception):
 
 class UnknownDriverError(HardwareError):
     """A driver name that the registry does not know."""
+
+
+class DeviceParamsError(HardwareError, ValueError):
+    """A device parameter out of range; the message names the field and the value."""

@@ -1,8 +1,9 @@
 """One registry from driver names to implementations.
 
-A device is chosen in configuration by one line, ``driver: sim.plate_camera`` or (later)
-``driver: mqtt.plate_camera``. Entries name their class by import path so that listing
-or validating drivers never imports a protocol library that is not installed.
+A device is chosen in configuration by one line, ``driver: sim.weighbridge`` or (later)
+``driver: serial.toledo_weighbridge``. Entries name their class by import path so that
+listing or validating drivers never imports a protocol library that is not installed.
+A real driver joins by one entry here and one line in the contract tests' driver table.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from core.gate import DeviceKind
 from hardware_models.errors import UnknownDriverError
 
-__all__ = ["DriverSpec", "create_device", "driver_spec", "known_drivers"]
+__all__ = ["DriverSpec", "create_device", "driver_spec", "drivers_of_kind", "known_drivers"]
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,25 @@ class DriverSpec:
     simulated: bool
 
 
+def _sim(kind: DeviceKind, module: str, cls: str) -> DriverSpec:
+    return DriverSpec(f"sim.{kind.value}", kind, f"hardware_models.sim.{module}:{cls}", True)
+
+
+K = DeviceKind
 _DRIVERS: dict[str, DriverSpec] = {
     spec.name: spec
     for spec in (
-        DriverSpec(
-            "sim.plate_camera",
-            DeviceKind.PLATE_CAMERA,
-            "hardware_models.sim.plate_camera:SimPlateCamera",
-            True,
-        ),
-        DriverSpec(
-            "sim.barrier", DeviceKind.BARRIER, "hardware_models.sim.barrier:SimBarrier", True
-        ),
+        _sim(K.PLATE_CAMERA, "plate_camera", "SimPlateCamera"),
+        _sim(K.E_PLATE_READER, "readers", "SimEPlateReader"),
+        _sim(K.IC_CARD_READER, "readers", "SimIcCardReader"),
+        _sim(K.CONTAINER_OCR, "container_ocr", "SimContainerOcr"),
+        _sim(K.WEIGHBRIDGE, "weighbridge", "SimWeighbridge"),
+        _sim(K.E_SEAL_READER, "readers", "SimESealReader"),
+        _sim(K.GPS_TRACK, "gps_track", "SimGpsTrack"),
+        _sim(K.RADIATION_PORTAL, "radiation_portal", "SimRadiationPortal"),
+        _sim(K.H986_SCANNER, "h986_scanner", "SimH986Scanner"),
+        _sim(K.BARRIER, "barrier", "SimBarrier"),
+        _sim(K.DISPLAY_BOARD, "display_board", "SimDisplayBoard"),
     )
 }
 
@@ -46,6 +54,11 @@ _DRIVERS: dict[str, DriverSpec] = {
 def known_drivers() -> tuple[str, ...]:
     """Return the names of every registered driver, sorted."""
     return tuple(sorted(_DRIVERS))
+
+
+def drivers_of_kind(kind: DeviceKind) -> tuple[str, ...]:
+    """Return the names of the drivers serving ``kind``, sorted."""
+    return tuple(sorted(name for name, spec in _DRIVERS.items() if spec.kind is kind))
 
 
 def driver_spec(name: str) -> DriverSpec:
@@ -68,7 +81,8 @@ def create_device(name: str, device_id: str, **config: Any) -> Any:
     Args:
         name: The driver name, e.g. ``sim.plate_camera``.
         device_id: ``<zone>/<gate>/<device>``.
-        **config: Driver-specific configuration (random stream, parameters, address).
+        **config: Driver-specific configuration (``rng`` and ``params`` for simulated
+            devices; address and timeouts for real ones).
 
     Raises:
         UnknownDriverError: ``name`` is not registered.

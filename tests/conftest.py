@@ -34,10 +34,13 @@ site:
       devices:
         - {id: plate_camera, kind: plate_camera, driver: sim.plate_camera}
         - {id: barrier, kind: barrier, driver: sim.barrier}
-  staff_pools: [{id: officers, role: gate, zone: z1, count: 2}]
+  staff_pools: [{id: officers, role: gate, zone: z1, count: 8}, {id: docs, role: document_review, count: 8},
+    {id: inspectors, role: inspection, count: 8}]
+  places: [{id: market, name: Market, kind: domestic}]
 uncertainties:
-  arrivals: [{gate: z1/g1, trucks_per_h: 30}]
-run: {horizon_h: 4, warmup_h: 0.5, replications: 2, seed: 7}
+  flows: [{id: out, kind: second_line_export, zone: z1, place: market, trucks_per_day: 720}]
+  enterprises: {count: 30}
+run: {horizon_h: 4, warmup_h: 0.5, replications: 2, seed: 7, event_log: all}
 """
 
 

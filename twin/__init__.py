@@ -4,12 +4,13 @@ SimPy owns time. The core decides; simulated devices come from :mod:`hardware_mo
 """
 
 from twin.experiment import ReplicationResult, run_experiment, run_replication, summarise
-from twin.model import Twin, resource_capacities
+from twin.model import Twin, resource_capacity_s, resource_groups
 
 __all__ = [
     "ReplicationResult",
     "Twin",
-    "resource_capacities",
+    "resource_capacity_s",
+    "resource_groups",
     "run_experiment",
     "run_replication",
     "summarise",

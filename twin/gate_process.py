@@ -18,6 +18,7 @@ from core.gate import (
     DivertToManualPost,
     FaultReported,
     GateController,
+    GateDecision,
     GatePass,
     OpenBarrier,
     Reading,
@@ -75,32 +76,10 @@ class GateSite:
 def truck_through_gate(
     env: simpy.Environment, site: GateSite, truck: Truck, rec: Recorder
 ) -> Generator[simpy.Event, Any, None]:
-    """Move one truck through the gate and record every step."""
+    """Move one truck through the gate as a whole case and record every step."""
     cid = truck.case_id
     rec.emit(cid, "clearance", Lifecycle.START, site.ref, env.now, {"violation": truck.violation})
-    rec.emit(cid, "gate_queue", Lifecycle.WAIT_START, f"{site.ref}/lanes", env.now)
-    lane = yield site.lanes.get()
-    rec.emit(cid, "gate_queue", Lifecycle.WAIT_STOP, f"{site.ref}/lanes", env.now)
-    rec.emit(cid, "gate_check", Lifecycle.START, f"{site.ref}/lanes", env.now, {"lane": lane})
-    commands = site.controller.handle(TruckArrived(lane, cid, truck.gate_pass), env.now)
-    if not commands:
-        commands = yield from _read_plate(env, site, truck, lane, rec)
-    diverted = next((c for c in commands if isinstance(c, DivertToManualPost)), None)
-    decision = next(c.decision for c in commands if isinstance(c, RecordDecision))
-    for cmd in commands:
-        if isinstance(cmd, OpenBarrier):
-            site.barriers[lane].write(cmd, env.now)
-    rec.emit(
-        cid,
-        "gate_check",
-        Lifecycle.STOP,
-        f"{site.ref}/lanes",
-        env.now,
-        {"outcome": decision.outcome.value, "reasons": ";".join(decision.reasons)},
-    )
-    site.lanes.put(lane)
-    if diverted is not None:
-        yield from _manual_post(env, site, truck, rec)
+    decision = yield from pass_gate(env, site, truck, rec)
     rec.emit(
         cid,
         "clearance",
@@ -109,6 +88,39 @@ def truck_through_gate(
         env.now,
         {"outcome": decision.outcome.value, "violation": truck.violation},
     )
+
+
+def pass_gate(
+    env: simpy.Environment,
+    site: GateSite,
+    truck: Truck,
+    rec: Recorder,
+    manual_reason: str = "",
+) -> Generator[simpy.Event, Any, GateDecision]:
+    """Queue for a lane, be checked, and leave or go to a manual post; return the decision.
+
+    ``manual_reason`` sends a truck that passed the automatic check to a manual post all
+    the same (e.g. a transfer that no electronic fence has watched on its way).
+    """
+    cid = truck.case_id
+    rec.emit(cid, "gate_queue", Lifecycle.WAIT_START, f"{site.ref}/lanes", env.now)
+    lane = yield site.lanes.get()
+    rec.emit(cid, "gate_queue", Lifecycle.WAIT_STOP, f"{site.ref}/lanes", env.now)
+    rec.emit(cid, "gate_check", Lifecycle.START, f"{site.ref}/lanes", env.now, {"lane": lane})
+    commands = site.controller.handle(TruckArrived(lane, cid, truck.gate_pass), env.now)
+    if not commands:
+        commands = yield from _read_plate(env, site, truck, lane, rec)
+    diverted = any(isinstance(c, DivertToManualPost) for c in commands)
+    decision = next(c.decision for c in commands if isinstance(c, RecordDecision))
+    for cmd in commands:
+        if isinstance(cmd, OpenBarrier):
+            site.barriers[lane].write(cmd, env.now)
+    attrs = {"outcome": decision.outcome.value, "reasons": ";".join(decision.reasons)}
+    rec.emit(cid, "gate_check", Lifecycle.STOP, f"{site.ref}/lanes", env.now, attrs)
+    site.lanes.put(lane)
+    if diverted or manual_reason:
+        yield from _manual_post(env, site, truck, rec)
+    return decision
 
 
 def _read_plate(

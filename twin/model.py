@@ -1,7 +1,8 @@
 """The simulation composition root: wires the core to simulated devices and SimPy's clock.
 
-Nothing here decides anything: the gate controller from :mod:`core.gate` does. This
-module only builds the world of one replication from a validated scenario and runs it.
+Nothing here decides anything: the gate controller and the risk engine of :mod:`core`
+do. This module only builds the world of one replication from a validated scenario
+(resources, staff, devices, enterprises, engines) and starts its processes.
 """
 
 from __future__ import annotations
@@ -11,50 +12,117 @@ from typing import Any
 
 import simpy
 
-from core.gate import GateController, GatePass
+from core.gate import GateController
+from core.risk import RiskEngine
 from ftztwin.scenario import Scenario, StaffRole
-from ftztwin.scenario.models import DeviceUncertainty, Gate
+from ftztwin.scenario.risk import risk_setup
+from ftztwin.scenario.uncertain import DeviceUncertainty
 from hardware_models import create_device
 from hardware_models.sim import SimSensorParams
-from twin.gate_process import GateSite, Truck, truck_through_gate
+from twin.arrivals import arrivals
+from twin.cases import new_case
+from twin.clearance import clearance
+from twin.enterprises import EnterpriseModel
+from twin.gate_process import GateSite
+from twin.ledger_link import LedgerLink
 from twin.recorder import Recorder
 from twin.rng import Streams
+from twin.staff import Staff, staff_seconds
+from twin.topology import build_topology
+from twin.workload import daily_round
+from twin.world import World
 
-__all__ = ["Twin", "resource_capacities"]
-
-_PROVINCES = "沪苏浙皖鲁"
-_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-_DIGITS = "0123456789"
+__all__ = ["Twin", "resource_capacity_s", "resource_groups"]
 
 
-def resource_capacities(scenario: Scenario) -> dict[str, int]:
-    """Return the servers of every resource the twin records, by resource name."""
-    caps: dict[str, int] = {}
+def resource_capacity_s(scenario: Scenario) -> dict[str, float]:
+    """Server-seconds each recorded resource offers in the observation window."""
+    lo, hi = scenario.run.warmup_h * 3600.0, scenario.run.horizon_h * 3600.0
+    window = hi - lo
+    caps: dict[str, float] = {}
     for gate in scenario.site.gates:
-        caps[f"{gate.ref}/lanes"] = gate.lanes
-        caps[f"{gate.zone}/staff/gate"] = scenario.site.staff(StaffRole.GATE, gate.zone)
+        caps[f"{gate.ref}/lanes"] = gate.lanes * window
+    for zone in scenario.site.zones:
+        caps[f"{zone.id}/inspection_bays"] = zone.inspection_bays * window
+        if scenario.levers.h986.get(zone.id, 0):
+            caps[f"{zone.id}/h986"] = scenario.levers.h986[zone.id] * window
+    for pool in scenario.site.staff_pools:
+        caps[f"staff/{pool.id}"] = staff_seconds(pool, lo, hi)
     return caps
+
+
+def resource_groups(scenario: Scenario) -> dict[str, str]:
+    """Staff resource → role, for utilisation per role."""
+    return {f"staff/{p.id}": p.role.value for p in scenario.site.staff_pools}
 
 
 class Twin:
     """One replication of the twin, ready to run."""
 
-    def __init__(self, scenario: Scenario, replication: int, recorder: Recorder) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        replication: int,
+        recorder: Recorder,
+        risk: RiskEngine | None = None,
+    ) -> None:
         """Build the world of ``replication`` of ``scenario``; records go to ``recorder``."""
-        self.scenario = scenario
-        self.env = simpy.Environment()
-        self.streams = Streams(scenario.run.seed, replication)
-        self.rec = recorder
-        self.sites: list[GateSite] = []
-        officers: dict[str, simpy.Resource] = {}
+        env = simpy.Environment()
+        streams = Streams(scenario.run.seed, replication)
+        if risk is None:
+            setup = risk_setup(scenario)
+            risk = RiskEngine(
+                setup.table,
+                setup.policy,
+                seed=scenario.run.seed * 1000 + replication,
+                controls=setup.controls,
+            )
+        staff = Staff(env, scenario.site.staff_pools)
+        levers = scenario.levers
+        enterprises = EnterpriseModel(
+            scenario.uncertainties.enterprises, streams.get("enterprises"), levers.batch_share
+        )
+        self.world = World(
+            scenario=scenario,
+            env=env,
+            streams=streams,
+            rec=recorder,
+            staff=staff,
+            risk=risk,
+            enterprises=enterprises,
+            topology=build_topology(scenario),
+            gates={},
+            h986={
+                z: simpy.PriorityResource(env, capacity=n) for z, n in levers.h986.items() if n > 0
+            },
+            bays={
+                z.id: simpy.Resource(env, capacity=z.inspection_bays) for z in scenario.site.zones
+            },
+            pairing={p.id: simpy.Resource(env, capacity=1) for p in scenario.site.staff_pools},
+            ledger=LedgerLink(enterprises),
+        )
         for gate in scenario.site.gates:
-            if gate.zone not in officers:
-                count = scenario.site.staff(StaffRole.GATE, gate.zone)
-                officers[gate.zone] = simpy.Resource(self.env, capacity=max(count, 1))
-            self.sites.append(self._build_site(gate, officers[gate.zone]))
+            self.world.gates[gate.ref] = self._build_site(gate)
 
-    def _build_site(self, gate: Gate, officers: simpy.Resource) -> GateSite:
-        lanes = simpy.Store(self.env)
+    # The walking-skeleton tests and the live runtime address these directly.
+    @property
+    def env(self) -> simpy.Environment:
+        """The SimPy environment."""
+        return self.world.env
+
+    @property
+    def rec(self) -> Recorder:
+        """The recorder."""
+        return self.world.rec
+
+    @property
+    def sites(self) -> list[GateSite]:
+        """The gates, in scenario order."""
+        return list(self.world.gates.values())
+
+    def _build_site(self, gate: Any) -> GateSite:
+        w = self.world
+        lanes = simpy.Store(w.env)
         cameras: dict[str, Any] = {}
         barriers: dict[str, Any] = {}
         for n in range(1, gate.lanes + 1):
@@ -62,82 +130,97 @@ class Twin:
             lanes.put(lane)
             for dev in gate.devices:
                 device_id = f"{gate.ref}/{dev.id}-{n}"
-                kwargs: dict[str, Any] = {"rng": self.streams.get(f"device/{device_id}")}
-                if dev.kind.value in ("plate_camera",):
-                    kwargs["params"] = _sensor_params(
-                        self.scenario.uncertainties.devices.get(dev.kind, DeviceUncertainty())
-                    )
+                kwargs: dict[str, Any] = {"rng": w.streams.get(f"device/{device_id}")}
+                if dev.kind.value == "plate_camera":
+                    u = w.scenario.uncertainties.devices.get(dev.kind, DeviceUncertainty())
+                    kwargs["params"] = SimSensorParams(
+                        latency_s=u.latency_s, misread_rate=u.misread_rate, miss_rate=u.miss_rate,
+                        mttf_h=u.mttf_h, mttr_min=u.mttr_min,
+                    )  # fmt: skip
                 device = create_device(dev.driver, device_id, **kwargs)
                 device.configure()
                 device.activate()
                 (cameras if dev.kind.value == "plate_camera" else barriers)[lane] = device
+        officers = w.unit(StaffRole.GATE, gate.zone)
         return GateSite(
             ref=gate.ref,
             lanes=lanes,
             cameras=cameras,
             barriers=barriers,
-            officers=officers,
-            officers_name=f"{gate.zone}/staff/gate",
+            officers=officers.resource,
+            officers_name=officers.name,
             controller=GateController(gate.ref),
-            intelligent=self.scenario.levers.intelligent_gates,
+            intelligent=w.scenario.levers.intelligent_gates,
         )
 
     def run(self, progress: Callable[[float], None] | None = None) -> None:
         """Run to the horizon; ``progress`` receives simulated seconds as they pass."""
-        u = self.scenario.uncertainties
-        for site in self.sites:
-            rate = next((a.trucks_per_h for a in u.arrivals if a.gate == site.ref), 0.0)
-            if rate > 0:
-                self.env.process(self._arrivals(site, rate * u.traffic_scale))
-        horizon = self.scenario.run.horizon_h * 3600.0
+        w = self.world
+        for flow in w.scenario.uncertainties.flows:
+            cases = w.streams.get(f"cases/{flow.id}")
+
+            def start(n: int, flow: Any = flow, cases: Any = cases) -> None:
+                case = new_case(w.scenario, flow, n, cases, w.enterprises)
+                w.env.process(clearance(w, case))
+
+            w.env.process(
+                arrivals(w.env, w.scenario, flow, w.streams.get(f"arrivals/{flow.id}"), start)
+            )
+        w.env.process(daily_round(w))
+        for outage in w.scenario.uncertainties.outages:
+            w.env.process(self._outage(outage))
+        horizon = w.scenario.run.horizon_h * 3600.0
         if progress is not None:
-            self.env.process(self._ticker(progress, horizon))
-        self.env.run(until=horizon)
+            w.env.process(self._ticker(progress, horizon))
+        w.env.run(until=horizon)
+
+    def _outage(self, outage: Any) -> Generator[Any, Any, None]:
+        """Take a scanner (all units) or a gate (all lanes) out of service for a window."""
+        w = self.world
+        _, _, what = outage.resource.partition("/")
+        yield w.env.timeout(outage.from_h * 3600.0)
+        duration = (outage.to_h - outage.from_h) * 3600.0
+        if what == "h986":
+            # A broken scanner is not waited for: scan selections are opened instead.
+            w.down.add(outage.resource)
+            yield w.env.timeout(duration)
+            w.down.discard(outage.resource)
+        elif outage.resource in w.gates:
+            site = w.gates[outage.resource]
+            taken = []
+            for _ in range(len(site.cameras) or 1):
+                taken.append((yield site.lanes.get()))
+            yield w.env.timeout(duration)
+            for lane in taken:
+                site.lanes.put(lane)
 
     def _ticker(
         self, progress: Callable[[float], None], horizon: float
     ) -> Generator[Any, Any, None]:
         step = max(horizon / 100.0, 1.0)
         while True:
-            yield self.env.timeout(step)
+            yield self.world.env.timeout(step)
             progress(step)
 
-    def _arrivals(self, site: GateSite, per_h: float) -> Generator[Any, Any, None]:
-        gaps = self.streams.get(f"arrivals/{site.ref}")
-        trucks = self.streams.get(f"trucks/{site.ref}")
-        n = 0
-        while True:
-            yield self.env.timeout(float(gaps.exponential(3600.0 / per_h)))
-            n += 1
-            truck = self._new_truck(f"{site.ref}#{n}", trucks)
-            self.env.process(truck_through_gate(self.env, site, truck, self.rec))
-
-    def _new_truck(self, case_id: str, rng: Any) -> Truck:
-        """Draw a truck and its ground truth; a fixed number of draws per truck (CRN)."""
-        u = self.scenario.uncertainties
-        plate = (
-            _PROVINCES[int(rng.integers(len(_PROVINCES)))]
-            + _LETTERS[int(rng.integers(len(_LETTERS)))]
-            + "".join(_DIGITS[int(d)] for d in rng.integers(10, size=5))
+    def extra_kpis(self) -> dict[str, float]:
+        """KPIs that are not about cases: device downtime, enterprise dynamics, audits."""
+        w = self.world
+        down = sum(
+            getattr(c, "downtime_s", 0.0) for g in w.gates.values() for c in g.cameras.values()
         )
-        swapped = rng.random() < u.plate_mismatch_rate
-        other = plate[:-1] + _DIGITS[(_DIGITS.index(plate[-1]) + 1 + int(rng.integers(9))) % 10]
-        times = u.times
-        return Truck(
-            case_id=case_id,
-            plate=other if swapped else plate,
-            gate_pass=GatePass(pass_id=f"HF{case_id}", plate=plate),
-            service_s=times.auto_check_s.sample(rng),
-            manual_check_s=times.manual_check_s.sample(rng),
-            manual_post_s=times.manual_post_s.sample(rng),
-        )
-
-
-def _sensor_params(u: DeviceUncertainty) -> SimSensorParams:
-    return SimSensorParams(
-        latency_s=u.latency_s,
-        misread_rate=u.misread_rate,
-        miss_rate=u.miss_rate,
-        mttf_h=u.mttf_h,
-        mttr_min=u.mttr_min,
-    )
+        c = w.counters
+        est = w.risk.compliance_estimate()
+        return {
+            "device_downtime_h": down / 3600.0,
+            "batch_declarations": float(c.batch_declarations),
+            "late_declarations": float(c.late_declarations),
+            "post_audits": float(c.audits),
+            "post_audit_findings": float(c.audit_findings),
+            "revenue_recovered_cny": c.revenue_recovered_cny,
+            "risk_feedback": float(c.feedback),
+            "credit_class_changes": float(w.enterprises.class_changes),
+            "violator_adaptations": float(w.enterprises.adaptations),
+            "ledger_discrepancies": float(w.ledger.rejections),
+            "ledger_lists_written_off": float(w.ledger.written_off),
+            "estimated_noncompliance": float(getattr(est, "rate", float("nan"))),
+        }

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["scenario_data"]
+__all__ = ["ALL_AUTO_RISK_POLICY", "scenario_data"]
+
+# A risk policy that releases everything automatically: reduces the twin to its gates.
+ALL_AUTO_RISK_POLICY: dict[str, Any] = {
+    "lanes": {
+        "expected_rates": {"physical": 0.0, "scan": 0.0, "documentary": 0.0, "post_audit": 0.0},
+        "criteria": {"physical": 1.0, "scan": 1.0, "documentary": 1.0},
+    },
+    "plans": [],
+}
 
 
 def scenario_data(
@@ -17,12 +26,26 @@ def scenario_data(
     misread_rate: float = 0.0,
     service: dict[str, Any] | None = None,
     horizon_h: float = 8.0,
+    all_auto: bool = True,
 ) -> dict[str, Any]:
-    """Return the data of a one-zone, one-gate scenario with the given knobs."""
+    """Return the data of a one-zone, one-gate scenario with the given knobs.
+
+    Officers are on duty around the clock (``availability`` 1, 168 h a week), so
+    ``officers`` is exactly the number on duty.
+    """
+    levers: dict[str, Any] = {
+        "intelligent_gates": intelligent,
+        "batch_declaration": False,
+        "enter_first_declare_later": True,
+    }
+    if all_auto:
+        levers.update(random_control_scale=0.0, risk_policy=ALL_AUTO_RISK_POLICY)
+    full_time = {"roster": "shifts", "availability": 1.0}
     return {
         "name": "one_gate",
         "site": {
             "zones": [{"id": "z1", "name": "Zone one"}],
+            "places": [{"id": "market", "name": "Market", "kind": "domestic"}],
             "gates": [
                 {
                     "id": "g1",
@@ -39,11 +62,31 @@ def scenario_data(
                     ],
                 }
             ],
-            "staff_pools": [{"id": "officers", "role": "gate", "zone": "z1", "count": officers}],
+            "staff_pools": [
+                {
+                    "id": "officers",
+                    "role": "gate",
+                    "zone": "z1",
+                    "count": round(officers * 168 / 40),
+                    **full_time,
+                },
+                {"id": "docs", "role": "document_review", "zone": "z1", "count": 21, **full_time},
+                {"id": "inspectors", "role": "inspection", "zone": "z1", "count": 21, **full_time},
+            ],
         },
         "uncertainties": {
-            "arrivals": [{"gate": "z1/g1", "trucks_per_h": trucks_per_h}],
+            "flows": [
+                {
+                    "id": "out",
+                    "kind": "second_line_export",
+                    "zone": "z1",
+                    "place": "market",
+                    "trucks_per_day": trucks_per_h * 24,
+                }
+            ],
+            "enterprises": {"count": 50},
             "plate_mismatch_rate": mismatch,
+            "approval_share": 0.0,
             "devices": {
                 "plate_camera": {
                     "latency_s": {"dist": "fixed", "value": 0.0},
@@ -58,6 +101,12 @@ def scenario_data(
                 "manual_post_s": {"dist": "fixed", "value": 300.0},
             },
         },
-        "levers": {"intelligent_gates": intelligent},
-        "run": {"horizon_h": horizon_h, "warmup_h": 1.0, "replications": 3, "seed": 11},
+        "levers": levers,
+        "run": {
+            "horizon_h": horizon_h,
+            "warmup_h": 1.0,
+            "replications": 3,
+            "seed": 11,
+            "event_log": "all",
+        },
     }

@@ -2,54 +2,75 @@
 
 Feed it events with the current time; it returns commands. It never touches a device,
 a clock or a random generator, so the twin (simulated clock) and the live runtime (wall
-clock) run exactly this code. It fails closed: any missing, stale, replayed or faulted
-reading sends the truck to a manual post (转岗) and never opens the barrier.
+clock) run exactly this code. It fails closed: any missing, stale, replayed, foreign or
+faulted reading sends the truck to a manual post (转岗) and never opens the barrier. It
+is idempotent per passage: an event repeated or replayed after the decision decides
+nothing again, so the ledger posting goes out once.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 
+from core.gate.checks import check_passage, outcome_for
 from core.gate.messages import (
+    AdvanceGatePass,
     Command,
+    DivertToInspection,
     DivertToManualPost,
     Event,
     FaultReported,
     GateDecision,
+    Hold,
     OpenBarrier,
     Outcome,
+    PostGatePassage,
     ReadingReceived,
     RecordDecision,
+    RejectTruck,
+    RequestScan,
+    ScanResult,
     ShowOnDisplay,
+    Tick,
     TruckArrived,
 )
-from core.gate.passes import GatePass, GatePassState
-from core.gate.plates import PlateMatch, compare_plates
+from core.gate.passage import NO_PASS, Passage, expected_readings
+from core.gate.passes import GatePassState, RiskLane
+from core.gate.policy import GateMode, GatePolicy
 from core.gate.readings import DeviceKind, Reading
 
 __all__ = ["GateController", "GatePolicy"]
 
-_DECIDED_MEMORY = 4096  # passages remembered for idempotency; bounded so memory stays flat
+_MEMORY = 4096  # passages and passes remembered for idempotency; bounded so memory stays flat
+_DUPLICATE = "duplicate"  # the very same reading delivered twice: ignored, not a replay
+
+_ACCEPTED_STATE = {
+    GateMode.SINGLE: GatePassState.APPROVED,
+    GateMode.FIRST_OF_TWO: GatePassState.APPROVED,
+    GateMode.SECOND_OF_TWO: GatePassState.PASSED_FIRST_GATE,
+}
+_NEXT_STATE = {
+    GateMode.SINGLE: GatePassState.PASSED,
+    GateMode.FIRST_OF_TWO: GatePassState.PASSED_FIRST_GATE,
+    GateMode.SECOND_OF_TWO: GatePassState.PASSED_SECOND_GATE,
+}
+_LANE_REASON = {
+    RiskLane.DOCUMENT_REVIEW: "risk_lane:document_review",
+    RiskLane.SCAN: "risk_lane:scan",
+    RiskLane.PHYSICAL_INSPECTION: "risk_lane:physical_inspection",
+}
+_DISPLAY = {
+    Outcome.PASS: "PASS 放行",
+    Outcome.MANUAL_POST: "GO TO POST 转岗",
+    Outcome.INSPECTION: "GO TO INSPECTION 查验",
+    Outcome.REJECT: "REJECTED 退回",
+}
 
 
-@dataclass(frozen=True, slots=True)
-class GatePolicy:
-    """Tunable rules of one gate.
-
-    Attributes:
-        max_reading_age_s: A reading older than this when it arrives is stale.
-        min_confidence: Readings below this confidence are not trusted.
-    """
-
-    max_reading_age_s: float = 30.0
-    min_confidence: float = 0.8
-
-
-@dataclass(slots=True)
-class _Passage:
-    case_id: str
-    gate_pass: GatePass
+def _remember(memory: OrderedDict[str, None], key: str) -> None:
+    memory[key] = None
+    if len(memory) > _MEMORY:
+        memory.popitem(last=False)
 
 
 class GateController:
@@ -59,9 +80,11 @@ class GateController:
         """Create a controller for the gate ``gate_id`` (``<zone>/<gate>``)."""
         self.gate_id = gate_id
         self.policy = policy or GatePolicy()
-        self._pending: dict[str, _Passage] = {}
-        self._last_seq: dict[str, int] = {}
+        self._prefix = gate_id + "/"
+        self._pending: dict[str, Passage] = {}
+        self._last: dict[str, Reading] = {}
         self._decided: OrderedDict[str, None] = OrderedDict()
+        self._used_passes: OrderedDict[str, None] = OrderedDict()
 
     def handle(self, event: Event, now: float) -> list[Command]:
         """Apply one event and return the commands it calls for.
@@ -73,73 +96,176 @@ class GateController:
         Returns:
             The commands to carry out, in order; empty when nothing is to be done.
         """
+        if isinstance(event, ReadingReceived):
+            return self._on_reading(event, now)
         if isinstance(event, TruckArrived):
             return self._on_arrival(event, now)
+        if isinstance(event, Tick):
+            return self._on_tick(now)
         passage = self._pending.get(event.lane)
         if passage is None:
-            return []  # a reading with no truck in the lane decides nothing
+            return []  # nothing in the lane: a late fault or result decides nothing
         if isinstance(event, FaultReported):
             return self._decide(event.lane, passage, now, (f"device_fault:{event.fault.code}",))
-        return self._on_reading(event, passage, now)
+        return self._on_scan(event.lane, passage, event.case_id, event.result, now)
+
+    @property
+    def pending_lanes(self) -> tuple[str, ...]:
+        """Lanes with a truck whose passage is not decided yet."""
+        return tuple(self._pending)
 
     def _on_arrival(self, event: TruckArrived, now: float) -> list[Command]:
         if event.case_id in self._decided or event.lane in self._pending:
             return []  # the same passage announced twice is decided once
-        if event.gate_pass is None:
+        gp = event.gate_pass
+        if gp is None:
             return self._decide(
-                event.lane, _Passage(event.case_id, _NO_PASS), now, ("no_gate_pass",)
+                event.lane, Passage(event.case_id, NO_PASS, now), now, ("no_gate_pass",)
             )
-        passage = _Passage(event.case_id, event.gate_pass)
-        if event.gate_pass.state is not GatePassState.APPROVED:
-            return self._decide(
-                event.lane, passage, now, (f"pass_state:{event.gate_pass.state.name}",)
-            )
+        passage = Passage(event.case_id, gp, now)
+        if gp.pass_id in self._used_passes:
+            return self._decide(event.lane, passage, now, ("pass_already_used",))
+        if gp.state is not _ACCEPTED_STATE[self.policy.mode]:
+            return self._decide(event.lane, passage, now, (f"pass_state:{gp.state.name}",))
+        passage.expected = expected_readings(gp, self.policy)
         self._pending[event.lane] = passage
-        return []
+        return [] if passage.expected else self._complete(event.lane, passage, now)
 
-    def _on_reading(self, event: ReadingReceived, passage: _Passage, now: float) -> list[Command]:
-        reasons = self._reading_problems(event.reading, now)
-        if not reasons and event.reading.kind is DeviceKind.PLATE_CAMERA:
-            match = compare_plates(str(event.reading.value), passage.gate_pass.plate)
-            if match is not PlateMatch.EXACT:
-                reasons = (f"plate_{match.value}",)
-        return self._decide(event.lane, passage, now, reasons)
+    def _on_reading(self, event: ReadingReceived, now: float) -> list[Command]:
+        passage = self._pending.get(event.lane)
+        if passage is None:
+            return []  # a reading with no truck in the lane decides nothing
+        reading = event.reading
+        problem = self._integrity(reading, passage, now)
+        if problem == _DUPLICATE:
+            return []
+        if problem:
+            return self._decide(event.lane, passage, now, (problem,))
+        if reading.kind is DeviceKind.H986_SCANNER:
+            result = ScanResult.CLEAR if reading.value == "clear" else ScanResult.SUSPECT
+            return self._on_scan(event.lane, passage, passage.case_id, result, now)
+        passage.readings.setdefault(reading.kind, []).append(reading)
+        left = passage.expected.get(reading.kind)
+        if left is not None:
+            if left > 1:
+                passage.expected[reading.kind] = left - 1
+            else:
+                del passage.expected[reading.kind]
+        if passage.expected or passage.scan_requested_s is not None:
+            return []
+        return self._complete(event.lane, passage, now)
 
-    def _reading_problems(self, reading: Reading, now: float) -> tuple[str, ...]:
-        last = self._last_seq.get(reading.device_id)
-        if last is not None and reading.seq <= last:
-            return ("replayed_reading",)
-        self._last_seq[reading.device_id] = reading.seq
-        if now - reading.time_s > self.policy.max_reading_age_s:
-            return ("stale_reading",)
+    def _integrity(self, reading: Reading, passage: Passage, now: float) -> str:
+        """Return why a reading cannot be trusted, ``_DUPLICATE`` or ``""``."""
+        if not reading.device_id.startswith(self._prefix):
+            return "foreign_device"
+        last = self._last.get(reading.device_id)
+        if last is not None and reading.seq <= last.seq:
+            if reading == last and reading in passage.readings.get(reading.kind, ()):
+                return _DUPLICATE
+            return "replayed_reading"
+        self._last[reading.device_id] = reading
+        if (
+            now - reading.time_s > self.policy.max_reading_age_s
+            or reading.time_s < passage.arrived_s - self.policy.early_reading_s
+        ):
+            return "stale_reading"
         if reading.confidence < self.policy.min_confidence:
-            return ("low_confidence",)
-        return ()
+            return "low_confidence"
+        return ""
+
+    def _complete(self, lane: str, passage: Passage, now: float) -> list[Command]:
+        """Every awaited reading is in: compare, then act on the risk lane."""
+        gp = passage.gate_pass
+        passage.findings = check_passage(gp, passage.readings, self.policy)
+        reasons = passage.findings.reasons
+        risk = gp.risk_lane
+        if risk is RiskLane.SCAN and not reasons:
+            passage.scan_requested_s = now
+            return [
+                RequestScan(lane, passage.case_id, gp.pass_id),
+                Hold(lane, passage.case_id, "awaiting_scan"),
+                ShowOnDisplay(lane, "WAIT FOR SCAN 等待扫描"),
+            ]
+        if risk is not RiskLane.RELEASE:
+            reasons = (*reasons, _LANE_REASON[risk])
+        return self._decide(lane, passage, now, reasons)
+
+    def _on_scan(
+        self, lane: str, passage: Passage, case_id: str, result: ScanResult, now: float
+    ) -> list[Command]:
+        if passage.scan_requested_s is None or case_id != passage.case_id:
+            return []  # no scan was asked for this truck: a stray result decides nothing
+        if result is ScanResult.CLEAR:
+            return self._decide(lane, passage, now, (), ("scan_clear",))
+        return self._decide(lane, passage, now, ("scan_suspect",))
+
+    def _on_tick(self, now: float) -> list[Command]:
+        commands: list[Command] = []
+        for lane, passage in list(self._pending.items()):
+            if passage.scan_requested_s is not None:
+                if now - passage.scan_requested_s > self.policy.max_scan_s:
+                    commands += self._decide(lane, passage, now, ("scan_timeout",))
+            elif now - passage.arrived_s > self.policy.max_passage_s:
+                missing = sorted(f"missing_reading:{k.value}" for k in passage.expected)
+                commands += self._decide(lane, passage, now, tuple(missing))
+        return commands
 
     def _decide(
-        self, lane: str, passage: _Passage, now: float, reasons: tuple[str, ...]
+        self,
+        lane: str,
+        passage: Passage,
+        now: float,
+        reasons: tuple[str, ...],
+        notes: tuple[str, ...] = (),
     ) -> list[Command]:
         self._pending.pop(lane, None)
-        self._decided[passage.case_id] = None
-        if len(self._decided) > _DECIDED_MEMORY:
-            self._decided.popitem(last=False)
-        if not reasons:
-            decision = GateDecision(
-                passage.case_id, lane, Outcome.PASS, ("all_checks_passed",), now
+        _remember(self._decided, passage.case_id)
+        gp, cid, findings = passage.gate_pass, passage.case_id, passage.findings
+        outcome = outcome_for(reasons)
+        decision = GateDecision(
+            cid,
+            lane,
+            outcome,
+            reasons or ("all_checks_passed", *notes),
+            now,
+            gp.pass_id,
+            None if findings is None else findings.weight_kg,
+            None if findings is None else findings.weight_error_kg,
+            gp.risk_lane.value,
+        )
+        commands: list[Command] = [RecordDecision(decision)]
+        if outcome is Outcome.PASS:
+            commands.append(OpenBarrier(lane, cid))
+        elif outcome is Outcome.MANUAL_POST:
+            commands.append(DivertToManualPost(lane, cid, reasons))
+        elif outcome is Outcome.INSPECTION:
+            commands.append(DivertToInspection(lane, cid, reasons))
+        else:
+            commands.append(RejectTruck(lane, cid, reasons))
+        commands.append(ShowOnDisplay(lane, _DISPLAY[outcome]))
+        if outcome is Outcome.PASS:
+            commands += self._passed(lane, passage, decision)
+        return commands
+
+    def _passed(self, lane: str, passage: Passage, decision: GateDecision) -> list[Command]:
+        """Advance the pass and, at the last gate, post the passage to the ledger once."""
+        gp, mode = passage.gate_pass, self.policy.mode
+        if gp.pass_id:
+            _remember(self._used_passes, gp.pass_id)
+        commands: list[Command] = [AdvanceGatePass(gp.pass_id, _NEXT_STATE[mode])]
+        if mode is not GateMode.FIRST_OF_TWO:
+            commands.append(
+                PostGatePassage(
+                    self.gate_id,
+                    gp.pass_id,
+                    passage.case_id,
+                    lane,
+                    gp.list_ids,
+                    gp.items,
+                    decision.weight_kg,
+                    f"{self.gate_id}|{gp.pass_id}|{passage.case_id}",
+                    decision.time_s,
+                )
             )
-            return [
-                RecordDecision(decision),
-                OpenBarrier(lane, passage.case_id),
-                ShowOnDisplay(lane, "PASS 放行"),
-            ]
-        outcome = Outcome.REJECT if reasons == ("no_gate_pass",) else Outcome.MANUAL_POST
-        decision = GateDecision(passage.case_id, lane, outcome, reasons, now)
-        text = "REJECTED 退回" if outcome is Outcome.REJECT else "GO TO POST 转岗"
-        return [
-            RecordDecision(decision),
-            DivertToManualPost(lane, passage.case_id, reasons),
-            ShowOnDisplay(lane, text),
-        ]
-
-
-_NO_PASS = GatePass(pass_id="", plate="", state=GatePassState.DELETED)
+        return commands

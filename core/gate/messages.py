@@ -9,30 +9,51 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.gate.passes import GatePass
+from core.gate.passes import GatePass, GatePassItem, GatePassState
 from core.gate.readings import DeviceFault, Reading
 
 __all__ = [
+    "AdvanceGatePass",
     "Command",
+    "DivertToInspection",
     "DivertToManualPost",
     "Event",
     "FaultReported",
     "GateDecision",
+    "Hold",
     "OpenBarrier",
     "Outcome",
+    "PostGatePassage",
     "ReadingReceived",
     "RecordDecision",
+    "RejectTruck",
+    "RequestScan",
+    "ScanCompleted",
+    "ScanResult",
     "ShowOnDisplay",
+    "Tick",
     "TruckArrived",
+    "event_for",
 ]
 
 
 class Outcome(StrEnum):
     """Outcome of an automatic gate check."""
 
-    PASS = "pass"
+    PASS = "pass"  # 放行
     MANUAL_POST = "manual_post"  # 转岗: sent to an officer's post
-    REJECT = "reject"
+    INSPECTION = "inspection"  # 查验: goods to be examined
+    REJECT = "reject"  # 退回
+
+
+class ScanResult(StrEnum):
+    """An H986 image as judged (by the image analyst or the automatic judgement)."""
+
+    CLEAR = "clear"
+    SUSPECT = "suspect"
+
+
+# -- events -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +81,31 @@ class FaultReported:
     fault: DeviceFault
 
 
-Event = TruckArrived | ReadingReceived | FaultReported
+@dataclass(frozen=True, slots=True)
+class ScanCompleted:
+    """The H986 scanner finished the scan it was asked for (after :class:`RequestScan`)."""
+
+    lane: str
+    case_id: str
+    result: ScanResult
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """Time passed; passages that waited too long for readings are decided (fail closed)."""
+
+
+Event = TruckArrived | ReadingReceived | FaultReported | ScanCompleted | Tick
+
+
+def event_for(lane: str, result: Reading | DeviceFault) -> ReadingReceived | FaultReported:
+    """Wrap what a sensor's ``read(now)`` returned for the truck in ``lane`` as an event."""
+    if isinstance(result, DeviceFault):
+        return FaultReported(lane, result)
+    return ReadingReceived(lane, result)
+
+
+# -- decisions and commands ---------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +115,13 @@ class GateDecision:
     Attributes:
         case_id: The passage decided on.
         lane: The lane the truck stood in.
-        outcome: Pass, manual post or reject.
+        outcome: Pass, manual post, inspection or reject.
         reasons: Every reason that led to the outcome, e.g. ``plate_mismatch``.
         time_s: When the decision was taken.
+        pass_id: The gate pass presented, ``""`` if none.
+        weight_kg: The weighbridge weight, if weighed (recorded as the system does).
+        weight_error_kg: Weighbridge weight minus the declared total, if both known.
+        risk_lane: The risk lane the pass carried.
     """
 
     case_id: str
@@ -80,6 +129,10 @@ class GateDecision:
     outcome: Outcome
     reasons: tuple[str, ...]
     time_s: float
+    pass_id: str = ""
+    weight_kg: float | None = None
+    weight_error_kg: float | None = None
+    risk_lane: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +153,42 @@ class DivertToManualPost:
 
 
 @dataclass(frozen=True, slots=True)
+class DivertToInspection:
+    """Send the truck to the inspection area (查验场地): goods are to be examined."""
+
+    lane: str
+    case_id: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RejectTruck:
+    """Turn the truck back (退回): it may not pass this gate at all."""
+
+    lane: str
+    case_id: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestScan:
+    """Ask the H986 scanner to scan the truck; its result comes back as ScanCompleted."""
+
+    lane: str
+    case_id: str
+    pass_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Keep the truck in the lane, barrier down, until the named result arrives."""
+
+    lane: str
+    case_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowOnDisplay:
     """Show a message to the driver on the lane's display board."""
 
@@ -114,4 +203,54 @@ class RecordDecision:
     decision: GateDecision
 
 
-Command = OpenBarrier | DivertToManualPost | ShowOnDisplay | RecordDecision
+@dataclass(frozen=True, slots=True)
+class AdvanceGatePass:
+    """Set the gate pass to its new state (passed, or passed first/second gate)."""
+
+    pass_id: str
+    state: GatePassState
+
+
+@dataclass(frozen=True, slots=True)
+class PostGatePassage:
+    """Post the passage to the bonded ledger (账册自动核注): the goods actually passed.
+
+    Emitted exactly once per passage, when the truck has passed the last gate. The
+    ledger counts the quantities towards the lists (idempotently by ``idempotency_key``)
+    and writes a list off once its declaration is released and all its goods passed.
+
+    Attributes:
+        gate_id: The gate, ``<zone>/<gate>``.
+        pass_id: The gate pass.
+        case_id: The passage.
+        lane: The lane.
+        list_ids: The bonded lists (核注清单) the goods belong to.
+        lines: The list lines and quantities that passed.
+        weight_kg: The weighbridge weight, if weighed.
+        idempotency_key: ``<gate_id>|<pass_id>|<case_id>``: the same passage posts once.
+        time_s: When the truck passed.
+    """
+
+    gate_id: str
+    pass_id: str
+    case_id: str
+    lane: str
+    list_ids: tuple[str, ...]
+    lines: tuple[GatePassItem, ...]
+    weight_kg: float | None
+    idempotency_key: str
+    time_s: float
+
+
+Command = (
+    OpenBarrier
+    | DivertToManualPost
+    | DivertToInspection
+    | RejectTruck
+    | RequestScan
+    | Hold
+    | ShowOnDisplay
+    | RecordDecision
+    | AdvanceGatePass
+    | PostGatePassage
+)

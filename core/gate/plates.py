@@ -8,7 +8,12 @@ __all__ = ["PlateMatch", "compare_plates", "normalise_plate"]
 
 # Glyph pairs that plate OCR confuses. A match only through such a pair is a weak
 # match: it may be a misread, but it may equally be a plate altered to pass as another.
-_CONFUSABLE = str.maketrans({"O": "0", "Q": "0", "D": "0", "B": "8", "I": "1", "L": "1"})
+_CONFUSABLE = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "B": "8", "I": "1", "L": "1", "S": "5", "Z": "2"}
+)
+
+
+_STRIP = str.maketrans("", "", " .-·")
 
 
 class PlateMatch(StrEnum):
@@ -21,7 +26,7 @@ class PlateMatch(StrEnum):
 
 def normalise_plate(plate: str) -> str:
     """Return the plate upper-cased without spaces, dots or dashes."""
-    return "".join(ch for ch in plate.upper() if ch not in " .-·")
+    return plate.upper().translate(_STRIP)
 
 
 def compare_plates(read: str, expected: str) -> PlateMatch:

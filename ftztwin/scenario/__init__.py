@@ -3,11 +3,15 @@
 from ftztwin.scenario.dists import Dist, Exponential, Fixed, LogNormal, Triangular, Uniform
 from ftztwin.scenario.loader import canonical_yaml, digest, load_scenario, merge, parse_scenario
 from ftztwin.scenario.models import (
-    Arrival,
     Device,
     DeviceUncertainty,
+    Enterprises,
+    Flow,
     Gate,
     Levers,
+    Outage,
+    Place,
+    Road,
     Run,
     Scenario,
     Site,
@@ -16,20 +20,25 @@ from ftztwin.scenario.models import (
     Times,
     Uncertainties,
     Zone,
+    flow_line,
 )
 from ftztwin.scenario.schema import SCHEMA_PATH, schema_json
 
 __all__ = [
     "SCHEMA_PATH",
-    "Arrival",
     "Device",
     "DeviceUncertainty",
     "Dist",
+    "Enterprises",
     "Exponential",
     "Fixed",
+    "Flow",
     "Gate",
     "Levers",
     "LogNormal",
+    "Outage",
+    "Place",
+    "Road",
     "Run",
     "Scenario",
     "Site",
@@ -42,6 +51,7 @@ __all__ = [
     "Zone",
     "canonical_yaml",
     "digest",
+    "flow_line",
     "load_scenario",
     "merge",
     "parse_scenario",

@@ -25,7 +25,7 @@ def test_lists_of_items_with_ids_merge_by_id(write_yaml, minimal_yaml):
     )
     s = load_scenario(variant)
     assert s.site.gates[0].lanes == 5 and s.site.gates[0].line == "second"
-    assert [p.id for p in s.site.staff_pools] == ["officers", "extra"]
+    assert [p.id for p in s.site.staff_pools] == ["officers", "docs", "inspectors", "extra"]
 
 
 def test_null_in_a_variant_removes_the_key(write_yaml, minimal_yaml):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from ftztwin.scenario import parse_scenario
 from twin.experiment import run_experiment
 from twin.stats import mean_ci
@@ -18,6 +20,7 @@ def erlang_c_wait_s(lam_per_s: float, mean_service_s: float, c: int) -> float:
     return p_wait * mean_service_s / (c - rho * c)
 
 
+@pytest.mark.slow
 def test_one_gate_reduced_to_m_m_c_matches_erlang_c_within_the_confidence_interval():
     data = scenario_data(
         intelligent=True,
@@ -27,7 +30,7 @@ def test_one_gate_reduced_to_m_m_c_matches_erlang_c_within_the_confidence_interv
         service={"auto_check_s": {"dist": "exponential", "mean": 60.0}},
         horizon_h=120.0,
     )
-    data["run"].update(warmup_h=5.0, replications=10)
+    data["run"].update(warmup_h=5.0, replications=20, event_log="none")
     scenario = parse_scenario(data)
     results = run_experiment(scenario)
     waits = [r.kpis["wait_min_mean[z1/g1/lanes]"] * 60.0 for r in results]

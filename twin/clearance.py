@@ -1,0 +1,169 @@
+"""A shipment's way through customs, as a SimPy process that reads like the procedure.
+
+declare → risk engine decides the lane → (review) → (scan / inspection) → gate →
+(drive to the other zone → its gate) → released; duties collected, ledger annotated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from core.risk import Lane, RiskDecision
+from core.trace import Lifecycle
+from ftztwin.scenario import StaffRole
+from twin.cases import Case
+from twin.gate_process import pass_gate
+from twin.inspection import inspect
+from twin.review import review_declaration
+from twin.world import World, staff_task
+
+__all__ = ["clearance"]
+
+_TAXED = ("second_line_import", "bonded_exhibition")
+
+
+def _declared_before_gate(w: World, case: Case) -> bool:
+    lv = w.scenario.levers
+    if case.flow.kind == "first_line_entry" and lv.enter_first_declare_later:
+        return False  # 先进区、后报关: enters on the manifest, declares in full later
+    return not _batched(w, case)
+
+
+def _batched(w: World, case: Case) -> bool:
+    return (
+        w.scenario.levers.batch_declaration
+        and case.enterprise.uses_batch
+        and case.flow.kind != "transfer_between_zones"
+    )
+
+
+def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
+    """Clear one shipment from declaration to release and record the whole case."""
+    env, cid, flow = w.env, case.case_id, case.flow
+    ent = case.enterprise
+    w.rec.emit(cid, "clearance", Lifecycle.START, flow.zone, env.now, {"flow": flow.kind})
+    decision = w.risk.assess(case.declaration, _core_enterprise(ent), env.now)
+    lane = decision.lane
+    found = False
+    gate = w.gates[_gate_ref(w, case, flow.zone)]
+    w.ledger.declare(case, gate.ref, env.now)
+    if _batched(w, case):
+        w.batch_today.setdefault((ent.enterprise_id, flow.zone), [0.0, 0.0])[0] += (
+            case.declaration.value_cny
+        )
+        lane = Lane.AUTO_RELEASE if lane < Lane.SCAN else lane
+    elif _declared_before_gate(w, case):
+        found = yield from review_declaration(w, case, decision)
+    else:
+        env.process(_declare_later(w, case, decision))
+    if flow.kind == "transfer_between_zones" and not w.scenario.levers.self_transport:
+        # Without self-transport every transfer waits for a customs escort (关员押运).
+        yield from staff_task(
+            w, w.unit(StaffRole.GATE, flow.zone), "transfer_escort", cid, case.times["escort"]
+        )
+    if lane >= Lane.SCAN and not found:
+        found = yield from inspect(w, case, decision)
+    if _declared_before_gate(w, case) or _batched(w, case):
+        w.ledger.released(case, env.now)
+    outcome = yield from pass_gate(env, gate, case.truck, w.rec)
+    last_gate = gate.ref
+    if flow.kind == "transfer_between_zones" and flow.to is not None:
+        yield env.timeout(_drive_s(w, flow.zone, flow.to))
+        unwatched = "" if w.scenario.levers.electronic_fence else "transfer_seal_check"
+        gate_b = w.gates[_gate_ref(w, case, flow.to)]
+        yield from pass_gate(env, gate_b, case.truck, w.rec, manual_reason=unwatched)
+        last_gate = gate_b.ref
+    w.ledger.passed_gate(case, last_gate, env.now)
+    if lane == Lane.POST_AUDIT:
+        env.process(_desk_audit(w, case, decision))
+    w.rec.emit(
+        cid,
+        "clearance",
+        Lifecycle.STOP,
+        flow.zone,
+        env.now,
+        _outcome_attrs(w, case, decision, lane, found, outcome.outcome.value),
+    )
+
+
+def _outcome_attrs(
+    w: World, case: Case, decision: RiskDecision, lane: Lane, found: bool, gate_outcome: str
+) -> dict[str, Any]:
+    unc = w.scenario.uncertainties
+    duty = 0.0
+    if case.flow.kind in _TAXED:
+        base = case.true_value_cny if found else case.declaration.value_cny
+        d = base * unc.duty_rate
+        duty = d + (base + d) * unc.vat_rate
+    missed = bool(case.violation) and not found
+    if missed:
+        slot = w.missed.setdefault(case.enterprise.enterprise_id, [0.0, 0.0])
+        slot[0] += 1
+        slot[1] += case.revenue_at_stake_cny
+    return {
+        "flow": case.flow.kind,
+        "zone": case.flow.zone,
+        "credit_class": decision.credit_class.value,
+        "lane": lane.label,
+        "random": bool(decision.in_random_stratum),
+        "outcome": gate_outcome,
+        "violation": case.violation,
+        "found": bool(found),
+        "duty_cny": round(duty, 2),
+        "revenue_missed_cny": round(case.revenue_at_stake_cny if missed else 0.0, 2),
+    }
+
+
+def _core_enterprise(agent: Any) -> Any:
+    from core.risk import CreditClass, Enterprise
+
+    return Enterprise(agent.enterprise_id, CreditClass(agent.credit_class))
+
+
+def _gate_ref(w: World, case: Case, zone: str) -> str:
+    flow = case.flow
+    if flow.gate is not None and zone == flow.zone:
+        return flow.gate
+    line = (
+        "second"
+        if flow.kind
+        in (
+            "second_line_import",
+            "second_line_export",
+            "transfer_between_zones",
+            "bonded_exhibition",
+        )
+        else "first"
+    )
+    return w.scenario.site.gates_of(zone, line)[0].ref
+
+
+def _drive_s(w: World, a: str, b: str) -> float:
+    from twin.topology import travel_time_min
+
+    return travel_time_min(w.topology, a, b) * 60.0
+
+
+def _declare_later(w: World, case: Case, decision: RiskDecision) -> Generator[Any, Any, None]:
+    """The full declaration follows entry within its deadline and is reviewed then."""
+    yield w.env.timeout(case.times["late_filing"])
+    w.counters.late_declarations += 1
+    yield from review_declaration(w, case, decision)
+    w.ledger.released(case, w.env.now)
+
+
+def _desk_audit(w: World, case: Case, decision: RiskDecision) -> Generator[Any, Any, None]:
+    """A post-clearance desk check (后续稽查) of a declaration the engine sent to audit."""
+    from twin.review import feed_back
+
+    unit = w.staff.unit(StaffRole.AUDIT, case.flow.zone)
+    if unit is None:
+        return
+    yield from staff_task(w, unit, "desk_audit", case.case_id, 3600.0, priority=1)
+    p = w.scenario.uncertainties.detection.get("post_audit", 0.0)
+    found = bool(case.violation and case.u[18] < p)
+    if found:
+        w.counters.audit_findings += 1
+        w.counters.revenue_recovered_cny += case.revenue_at_stake_cny
+    feed_back(w, case, decision, found)

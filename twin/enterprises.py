@@ -1,0 +1,121 @@
+"""Enterprises as a Mesa model: credit classes, trade profiles and true behaviour.
+
+The twin knows each enterprise's true propensity to violate; the supervision core does
+not. The model is stepped once a simulated day by a SimPy process (SimPy owns time) and
+talks to the rest only through :meth:`EnterpriseModel.pick` (who ships next),
+:meth:`EnterpriseModel.caught` (an inspection found a violation) and the credit classes
+it publishes.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import mesa
+import numpy as np
+
+from ftztwin.scenario import Enterprises
+from ftztwin.scenario.uncertain import CREDIT_CLASSES
+
+__all__ = ["EnterpriseAgent", "EnterpriseModel"]
+
+_YEAR_DAYS = 365
+_DOWNGRADE_AFTER = 2  # violations found within a year that cost one credit class (assumption)
+
+
+class EnterpriseAgent(mesa.Agent):
+    """One enterprise: what it trades, how it behaves, what customs has found."""
+
+    def __init__(
+        self, model: EnterpriseModel, index: int, spec: Enterprises, rng: np.random.Generator
+    ) -> None:
+        """Draw the enterprise's class, size, profile and true propensity from ``rng``."""
+        super().__init__(model)
+        self.enterprise_id = f"E{index:05d}"
+        mix = spec.credit_mix
+        classes = [c for c in CREDIT_CLASSES if c in mix]
+        self.credit_class: str = classes[int(rng.choice(len(classes), p=[mix[c] for c in classes]))]
+        self.size = float(rng.lognormal(0.0, spec.size_sigma)) if spec.size_sigma > 0 else 1.0
+        self.processing = bool(rng.random() < spec.processing_share)
+        self.uses_batch = bool(rng.random() < model.batch_share)
+        n_ch = int(rng.integers(1, 4))
+        self.chapters: tuple[str, ...] = tuple(
+            str(c) for c in rng.choice(spec.hs_chapters, size=n_ch, replace=False)
+        )
+        self.origins: tuple[str, ...] = tuple(
+            str(o) for o in rng.choice(spec.origins, size=min(2, len(spec.origins)), replace=False)
+        )
+        base = spec.violation_propensity.get(self.credit_class, 0.0) * spec.violation_scale
+        self.propensity = float(min(1.0, base * rng.lognormal(0.0, 0.5)))
+        self.violation_chapter: str = self.chapters[int(rng.integers(n_ch))]
+        self.found_days: deque[int] = deque()  # days on which customs found a violation
+        self.inspected: dict[str, int] = dict.fromkeys(self.chapters, 0)
+        self.shipped: dict[str, int] = dict.fromkeys(self.chapters, 0)
+        self.adapt_probability = spec.adapt_probability
+
+    def violation_probability(self, chapter: str) -> float:
+        """True chance that a declaration of goods in ``chapter`` holds a violation.
+
+        A violator concentrates its violations on one chapter, so the risk engine has a
+        real pattern to learn and the violator a reason to move when it is caught.
+        """
+        if chapter != self.violation_chapter:
+            return 0.0
+        return min(1.0, self.propensity * len(self.chapters))
+
+    def step(self) -> None:
+        """Apply the credit rules for one day (海关企业信用管理)."""
+        today = self.model.day
+        while self.found_days and today - self.found_days[0] > _YEAR_DAYS:
+            self.found_days.popleft()
+        order = list(CREDIT_CLASSES)
+        idx = order.index(self.credit_class)
+        if len(self.found_days) >= _DOWNGRADE_AFTER and idx < len(order) - 1:
+            self.credit_class = order[idx + 1]
+            self.model.class_changes += 1
+            self.found_days.clear()
+
+
+class EnterpriseModel(mesa.Model):
+    """The population of enterprises of all four zones."""
+
+    def __init__(self, spec: Enterprises, rng: np.random.Generator, batch_share: float) -> None:
+        """Create ``spec.count`` enterprises from the named stream ``rng``."""
+        super().__init__(rng=rng)
+        self.day = 0
+        self.class_changes = 0
+        self.adaptations = 0
+        self.batch_share = batch_share
+        self._draw = rng
+        for i in range(spec.count):
+            EnterpriseAgent(self, i, spec, rng)
+        self.roster: list[EnterpriseAgent] = sorted(self.agents, key=lambda a: a.unique_id)  # type: ignore[arg-type,return-value]
+        sizes = np.array([a.size for a in self.roster])
+        self._cum = np.cumsum(sizes / sizes.sum())
+
+    def pick(self, u: float) -> EnterpriseAgent:
+        """Return the enterprise shipping next, chosen by size from a uniform ``u``."""
+        i = int(np.searchsorted(self._cum, u, side="right"))
+        return self.roster[min(i, len(self.roster) - 1)]
+
+    def inspected(self, agent: EnterpriseAgent, chapter: str) -> None:
+        """Note that a shipment of ``agent`` in ``chapter`` was inspected."""
+        agent.inspected[chapter] = agent.inspected.get(chapter, 0) + 1
+
+    def caught(self, agent: EnterpriseAgent, u: float) -> None:
+        """A violation of ``agent`` was found; it may move to its least-inspected goods."""
+        agent.found_days.append(self.day)
+        if u < agent.adapt_probability and len(agent.chapters) > 1:
+            rates = {
+                c: agent.inspected.get(c, 0) / max(agent.shipped.get(c, 0), 1)
+                for c in agent.chapters
+            }
+            others = [c for c in agent.chapters if c != agent.violation_chapter]
+            agent.violation_chapter = min(others, key=lambda c: (rates[c], c))
+            self.adaptations += 1
+
+    def step(self) -> None:
+        """Advance one day: every enterprise applies the credit rules, in id order."""
+        self.day += 1
+        for agent in self.roster:
+            agent.step()

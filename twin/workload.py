@@ -1,0 +1,164 @@
+"""Work that is not about one truck: the daily round of the organisation.
+
+Every day: enterprises apply the credit rules (Mesa step), consolidated declarations are
+filed for batch movements, processing-trade write-offs are due, post-clearance audits run
+by plan, IT maintains the devices, support staff serve everyone, analysts target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from core.risk import CreditClass, Declaration, Enterprise, GoodsLine, Procedure
+from ftztwin.scenario import StaffRole
+from twin.world import World, staff_task
+
+__all__ = ["daily_round"]
+
+_DAY = 86_400.0
+_OFFICE_START, _OFFICE_LEN = 8.5 * 3600.0, 8.0 * 3600.0
+
+
+def daily_round(w: World) -> Generator[Any, Any, None]:
+    """Run the organisation's daily work at the start of every simulated day."""
+    rng = w.streams.get("workload")
+    while True:
+        day = int(w.env.now // _DAY)
+        w.enterprises.step()
+        _file_batch_declarations(w, day)
+        _spread(w, rng, StaffRole.SUPPORT, None, "support", _support_hours(w), 0.5)
+        for zone in (z.id for z in w.scenario.site.zones):
+            _spread(
+                w,
+                rng,
+                StaffRole.RISK_ANALYSIS,
+                zone,
+                "risk_targeting",
+                w.scenario.uncertainties.times.risk_daily_h,
+                1.0,
+            )
+        _spread(w, rng, StaffRole.IT, None, "device_maintenance", _maintenance_hours(w), 0.5)
+        _spread(w, rng, StaffRole.DOCUMENT_REVIEW, None, "write_off", _writeoff_hours(w), 1.0)
+        _plan_audits(w, rng, day)
+        yield w.env.timeout((day + 1) * _DAY - w.env.now)
+
+
+def _spread(
+    w: World,
+    rng: Any,
+    role: StaffRole,
+    zone: str | None,
+    activity: str,
+    hours: float,
+    chunk_h: float,
+) -> None:
+    """Split ``hours`` of work into tasks arriving over today's office hours."""
+    unit = w.staff.unit(role, zone)
+    if unit is None or hours <= 0:
+        return
+    n = max(1, round(hours / chunk_h))
+    day0 = (w.env.now // _DAY) * _DAY
+    for i, at in enumerate(sorted(rng.uniform(0, _OFFICE_LEN, n))):
+        w.env.process(
+            _later(
+                w,
+                day0 + _OFFICE_START + at,
+                unit,
+                activity,
+                f"{activity}#{int(day0 // _DAY)}.{i}",
+                hours / n * 3600.0,
+            )
+        )
+
+
+def _later(
+    w: World, at: float, unit: Any, activity: str, case_id: str, duration_s: float
+) -> Generator[Any, Any, None]:
+    yield w.env.timeout(max(0.0, at - w.env.now))
+    yield from staff_task(w, unit, activity, case_id, duration_s, priority=1)
+
+
+def _support_hours(w: World) -> float:
+    headcount = sum(p.count for p in w.scenario.site.staff_pools)
+    return headcount * w.scenario.uncertainties.times.support_h_per_staff_day
+
+
+def _maintenance_hours(w: World) -> float:
+    """Device care: 0.1 h per gate device per lane a day, 1 h per H986 (assumptions)."""
+    devices = sum(len(g.devices) * g.lanes for g in w.scenario.site.gates)
+    if not w.scenario.levers.intelligent_gates:
+        devices = 0
+    return 0.1 * devices + 1.0 * sum(w.scenario.levers.h986.values())
+
+
+def _writeoff_hours(w: World) -> float:
+    """A month's write-off (核销) of every processing enterprise, spread over 22 working days."""
+    t = w.scenario.uncertainties.times
+    per = t.writeoff_work_order_h if w.scenario.levers.work_order_writeoff else t.writeoff_manual_h
+    processing = sum(1 for a in w.enterprises.roster if a.processing)
+    return processing * per / 22.0
+
+
+def _file_batch_declarations(w: World, day: int) -> None:
+    """File yesterday's consolidated declarations (集中申报) and review them as the lane says."""
+    from twin.review import needs_review
+
+    pending, w.batch_today = w.batch_today, {}
+    agents = {a.enterprise_id: a for a in w.enterprises.roster}
+    for (eid, zone), (value, _) in sorted(pending.items()):
+        agent = agents[eid]
+        decl = Declaration(f"B{eid}.{zone}.{day}", eid, Procedure.SECOND_LINE_IMPORT, zone,
+                           (GoodsLine(agent.chapters[0] + "01", agent.origins[0], value, 1000.0),))  # fmt: skip
+        decision = w.risk.assess(decl, Enterprise(eid, CreditClass(agent.credit_class)), w.env.now)
+        w.counters.batch_declarations += 1
+        if needs_review(w, decision.lane):
+            unit = w.unit(StaffRole.DOCUMENT_REVIEW, zone)
+            w.env.process(
+                staff_task(w, unit, "batch_review", decl.declaration_id, 1800.0, priority=1)
+            )
+
+
+def _plan_audits(w: World, rng: Any, day: int) -> None:
+    """Run today's share of the differentiated audit plan (差别化稽查)."""
+    unit = w.staff.unit(StaffRole.AUDIT, None)
+    if unit is None or day % 7:
+        return  # planned weekly, on Mondays
+    agents = {a.enterprise_id: a for a in w.enterprises.roster}
+    plans = w.risk.audit_plan(
+        Enterprise(a.enterprise_id, CreditClass(a.credit_class)) for a in w.enterprises.roster
+    )
+    hours = w.scenario.uncertainties.times.post_audit_h
+    p_find = w.scenario.uncertainties.detection.get("post_audit", 0.0)
+    for plan in plans:
+        if rng.random() < plan.audits_per_year / 52.0:
+            w.counters.audits += 1
+            w.env.process(
+                _audit(
+                    w,
+                    unit,
+                    plan.enterprise_id,
+                    hours.sample(rng) * 3600.0,
+                    p_find,
+                    agents,
+                    rng.random(),
+                )
+            )
+
+
+def _audit(
+    w: World,
+    unit: Any,
+    eid: str,
+    duration_s: float,
+    p_find: float,
+    agents: dict[str, Any],
+    u: float,
+) -> Generator[Any, Any, None]:
+    yield from staff_task(w, unit, "post_audit", f"audit:{eid}", duration_s, priority=1)
+    slot = w.missed.get(eid)
+    if slot and slot[0] > 0 and u < p_find:
+        w.counters.audit_findings += int(slot[0])
+        w.counters.revenue_recovered_cny += slot[1]
+        w.enterprises.caught(agents[eid], u / max(p_find, 1e-9))
+        w.missed.pop(eid)
