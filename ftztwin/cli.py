@@ -7,9 +7,11 @@ with code 2, without a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ftztwin.errors import UserError
 from ftztwin.scenario import (
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="baseline 2013 against reform 2014, paired comparison")
     demo.add_argument("--out", type=Path, default=Path("out"))
     demo.add_argument("--workers", type=_positive, help="local processes (default: one per core)")
+    _COMMANDS.update(_extend(sub))
     return p
 
 
@@ -162,6 +165,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "demo": cmd_demo}
+
+# Further commands live in their own modules; each has ``register(subparsers) -> dict``
+# that adds its sub-parsers and returns {command name: handler}. Imported only here, so
+# ``ftztwin validate`` never pays for Dask or MQTT.
+_EXTENSIONS: tuple[str, ...] = ()
+
+
+def _extend(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {}
+    for name in _EXTENSIONS:
+        handlers.update(importlib.import_module(name).register(sub))
+    return handlers
 
 
 def main(argv: Sequence[str] | None = None) -> int:
