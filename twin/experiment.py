@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ftztwin.scenario import Scenario
 from twin.eventlog import EventLogWriter
@@ -39,8 +40,12 @@ def run_replication(
     event_log: Path | None = None,
     progress: Callable[[float], None] | None = None,
     extra_sinks: list[Sink] | None = None,
+    controller_factory: Callable[[str], Any] | None = None,
 ) -> ReplicationResult:
-    """Run one replication; stream its event log to ``event_log`` if given."""
+    """Run one replication; stream its event log to ``event_log`` if given.
+
+    ``controller_factory`` replaces the in-process gate controllers (hardware in the loop).
+    """
     warmup_s = scenario.run.warmup_h * 3600.0
     horizon_s = scenario.run.horizon_h * 3600.0
     acc = KpiAccumulator(
@@ -50,7 +55,7 @@ def run_replication(
     writer = EventLogWriter(event_log) if event_log is not None else None
     if writer is not None:
         sinks.append(writer)
-    twin = Twin(scenario, replication, Recorder(sinks))
+    twin = Twin(scenario, replication, Recorder(sinks), controller_factory=controller_factory)
     try:
         twin.run(progress)
     finally:

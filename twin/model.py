@@ -65,8 +65,15 @@ class Twin:
         replication: int,
         recorder: Recorder,
         risk: RiskEngine | None = None,
+        controller_factory: Callable[[str], Any] | None = None,
     ) -> None:
-        """Build the world of ``replication`` of ``scenario``; records go to ``recorder``."""
+        """Build the world of ``replication`` of ``scenario``; records go to ``recorder``.
+
+        ``controller_factory(gate_ref)`` supplies each gate's controller; by default the
+        core's :class:`GateController` in this process. Hardware-in-the-loop runs pass a
+        factory whose controllers forward every event to a live gate service instead.
+        """
+        self._controller_factory = controller_factory or GateController
         env = simpy.Environment()
         streams = Streams(scenario.run.seed, replication)
         if risk is None:
@@ -149,7 +156,7 @@ class Twin:
             barriers=barriers,
             officers=officers.resource,
             officers_name=officers.name,
-            controller=GateController(gate.ref),
+            controller=self._controller_factory(gate.ref),
             intelligent=w.scenario.levers.intelligent_gates,
         )
 
