@@ -7,10 +7,13 @@ the levers, so two scenarios see the same shipments (common random numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
-from core.gate import GatePass
+from core.gate import GatePass, GatePassItem
+from core.gate.iso6346 import with_check_digit
+from core.gate.readings import SealRead
 from core.risk import Declaration, GoodsLine, Procedure
 from ftztwin.scenario import Flow, Scenario
 from twin.enterprises import EnterpriseAgent, EnterpriseModel
@@ -21,7 +24,11 @@ __all__ = ["Case", "new_case"]
 _PROVINCES = "沪苏浙皖鲁"
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _KINDS = ("undervaluation", "undervaluation", "misclassification", "prohibited")
-_N_UNIFORMS = 12
+_N_UNIFORMS = 16
+_OWNERS = ("COS", "CSQ", "MSK", "EMC", "OOL", "CMA", "HLC", "ONE")
+_VEHICLE_TARE_KG = 15_000.0  # tractor and trailer (assumption)
+_CONTAINER_TARE_KG = 3_800.0  # 40-foot container (ISO 668)
+_CONTAINERISED = ("first_line_entry", "first_line_exit", "transfer_between_zones")
 
 
 @dataclass
@@ -60,12 +67,49 @@ def _plate(u: np.ndarray) -> str:
     return _PROVINCES[int(u[0] * len(_PROVINCES))] + _LETTERS[int(u[1] * len(_LETTERS))] + digits
 
 
+def _truck(case_id: str, flow: Flow, pass_plate: str, real_plate: str, weight: float, u: np.ndarray,
+           times: dict[str, float], ent: EnterpriseAgent, chapter: str) -> Truck:  # fmt: skip
+    """The truck and its gate pass (核放单): what is declared and what is really there."""
+    boxed = flow.kind in _CONTAINERISED
+    containers = (
+        (with_check_digit(f"{_OWNERS[int(u[20] * len(_OWNERS))]}U{int(u[21] * 1e6):06d}"),)
+        if boxed
+        else ()
+    )
+    seals = (SealRead(f"ES{case_id}", True),) if flow.kind == "transfer_between_zones" else ()
+    item = ent.chapters.index(chapter) + 1
+    gate_pass = GatePass(
+        pass_id=f"HF{case_id}",
+        plate=pass_plate,
+        e_plate_id=f"EP{pass_plate}",
+        ic_card_id=f"IC{case_id}",
+        items=(GatePassItem(f"L{case_id}", item, Decimal(int(weight))),),
+        container_numbers=containers,
+        seal_ids=tuple(s.seal_id for s in seals),
+        vehicle_tare_kg=_VEHICLE_TARE_KG,
+        container_tare_kg=_CONTAINER_TARE_KG * len(containers),
+        gross_weight_kg=weight,
+    )
+    return Truck(
+        case_id=case_id,
+        plate=real_plate,
+        gate_pass=gate_pass,
+        service_s=times["auto_check"],
+        manual_check_s=times["manual_check"],
+        manual_post_s=times["manual_post"],
+        e_plate_tag=f"EP{real_plate}",
+        containers=containers,
+        weight_kg=_VEHICLE_TARE_KG + _CONTAINER_TARE_KG * len(containers) + weight,
+        seals=seals,
+    )
+
+
 def new_case(
     scenario: Scenario, flow: Flow, n: int, rng: np.random.Generator, enterprises: EnterpriseModel
 ) -> Case:
     """Draw the ``n``-th case of ``flow`` from the flow's own stream ``rng``."""
     unc = scenario.uncertainties
-    u = rng.random(_N_UNIFORMS + 8)
+    u = rng.random(_N_UNIFORMS + 8)  # a fixed count whatever the levers (CRN)
     ent = enterprises.pick(float(u[0]))
     chapter = ent.chapters[int(u[1] * len(ent.chapters))]
     ent.shipped[chapter] = ent.shipped.get(chapter, 0) + 1
@@ -109,12 +153,7 @@ def new_case(
         "escort": t.transfer_escort_min.sample(rng) * 60.0,
         "late_filing": float(u[10]) * 72 * 3600.0,  # filed within 3 days of entry (assumption)
     }
-    truck = Truck(
-        case_id=case_id,
-        plate=other if swapped else plate,
-        gate_pass=GatePass(pass_id=f"HF{case_id}", plate=plate),
-        service_s=times["auto_check"],
-        manual_check_s=times["manual_check"],
-        manual_post_s=times["manual_post"],
+    truck = _truck(
+        case_id, flow, plate, other if swapped else plate, weight, u, times, ent, chapter
     )
     return Case(case_id, flow, ent, decl, chapter, value, violation, at_stake, truck, u, times)

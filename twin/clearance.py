@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from core.gate import Outcome
 from core.risk import Lane, RiskDecision
 from core.trace import Lifecycle
 from ftztwin.scenario import StaffRole
@@ -67,14 +68,14 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
     if _declared_before_gate(w, case) or _batched(w, case):
         w.ledger.released(case, env.now)
     outcome = yield from pass_gate(env, gate, case.truck, w.rec)
-    last_gate = gate.ref
     if flow.kind == "transfer_between_zones" and flow.to is not None:
         yield env.timeout(_drive_s(w, flow.zone, flow.to))
         unwatched = "" if w.scenario.levers.electronic_fence else "transfer_seal_check"
         gate_b = w.gates[_gate_ref(w, case, flow.to)]
         yield from pass_gate(env, gate_b, case.truck, w.rec, manual_reason=unwatched)
-        last_gate = gate_b.ref
-    w.ledger.passed_gate(case, last_gate, env.now)
+    if outcome.outcome is not Outcome.PASS:
+        # Released by the officer at the manual post, who annotates the ledger by hand.
+        w.ledger.passed_gate(case, gate.ref, env.now)
     if lane == Lane.POST_AUDIT:
         env.process(_desk_audit(w, case, decision))
     w.rec.emit(

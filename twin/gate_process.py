@@ -1,35 +1,36 @@
 """The truck's way through one gate, as a SimPy process that reads like the procedure.
 
-arrive → queue for a lane → devices read (or an officer looks) → the core decides →
-barrier opens, or the truck is diverted to a manual post (转岗) → leave.
+arrive → queue for a lane → every device of the lane reads the truck (or an officer
+looks) → the core's controller decides → barrier opens and the ledger is annotated, or
+the truck goes to a manual post (转岗) → leave.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
 
 from core.gate import (
-    DeviceFault,
     DeviceKind,
-    DivertToManualPost,
-    FaultReported,
-    GateController,
     GateDecision,
     GatePass,
     OpenBarrier,
+    Outcome,
+    PostGatePassage,
     Reading,
-    ReadingReceived,
     RecordDecision,
+    Tick,
     TruckArrived,
+    event_for,
 )
+from core.gate.readings import EPlateRead, SealRead
 from core.trace import Lifecycle
 from twin.recorder import Recorder
 
-__all__ = ["GateSite", "Truck", "truck_through_gate"]
+__all__ = ["GateSite", "Truck", "pass_gate", "truck_through_gate"]
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,13 @@ class Truck:
         case_id: The passage id.
         plate: The plate the truck really carries.
         gate_pass: The gate pass (核放单) it presents.
-        service_s: Time the truck occupies a lane for the check itself.
+        service_s: Time the truck occupies a lane for the automatic check itself.
         manual_check_s: Time an officer needs to check it at a manual gate.
         manual_post_s: Time a manual post needs if it is diverted.
+        e_plate_tag: The electronic plate tag really fitted to the truck.
+        containers: Container numbers really on the truck.
+        weight_kg: What the truck really weighs (tare and goods).
+        seals: Electronic seals really on the containers, with their state.
     """
 
     case_id: str
@@ -51,11 +56,31 @@ class Truck:
     service_s: float
     manual_check_s: float
     manual_post_s: float
+    e_plate_tag: str = ""
+    containers: tuple[str, ...] = ()
+    weight_kg: float = 0.0
+    seals: tuple[SealRead, ...] = ()
 
     @property
     def violation(self) -> bool:
         """Whether the truck is not the one the gate pass was issued for."""
         return self.plate != self.gate_pass.plate
+
+    def stimulus(self, kind: DeviceKind) -> Any:
+        """What a sensor of ``kind`` is shown of this truck (None: nothing to show)."""
+        if kind is DeviceKind.PLATE_CAMERA:
+            return self.plate
+        if kind is DeviceKind.E_PLATE_READER:
+            return EPlateRead(self.e_plate_tag, self.plate)
+        if kind is DeviceKind.IC_CARD_READER:
+            return self.gate_pass.ic_card_id
+        if kind is DeviceKind.CONTAINER_OCR:
+            return self.containers
+        if kind is DeviceKind.WEIGHBRIDGE:
+            return self.weight_kg
+        if kind is DeviceKind.E_SEAL_READER:
+            return self.seals
+        return None
 
 
 @dataclass
@@ -64,13 +89,18 @@ class GateSite:
 
     ref: str
     lanes: simpy.Store  # holds free lane ids, so each truck knows its lane
-    cameras: dict[str, Any]
+    cameras: dict[str, Any]  # lane -> plate camera (also read by officers' gates)
     barriers: dict[str, Any]
     officers: simpy.Resource
     officers_name: str
-    controller: GateController
+    controller: Any  # GateController, or a hardware-in-the-loop stand-in
     intelligent: bool
     officer_seq: int = 0
+    sensors: dict[str, dict[DeviceKind, Any]] = field(
+        default_factory=dict
+    )  # lane -> kind -> device
+    max_passage_s: float = 120.0
+    on_passage: Any = None  # callable(PostGatePassage, now) -> None: the ledger annotation
 
 
 def truck_through_gate(
@@ -91,48 +121,51 @@ def truck_through_gate(
 
 
 def pass_gate(
-    env: simpy.Environment,
-    site: GateSite,
-    truck: Truck,
-    rec: Recorder,
-    manual_reason: str = "",
+    env: simpy.Environment, site: GateSite, truck: Truck, rec: Recorder, manual_reason: str = ""
 ) -> Generator[simpy.Event, Any, GateDecision]:
     """Queue for a lane, be checked, and leave or go to a manual post; return the decision.
 
     ``manual_reason`` sends a truck that passed the automatic check to a manual post all
     the same (e.g. a transfer that no electronic fence has watched on its way).
     """
-    cid = truck.case_id
-    rec.emit(cid, "gate_queue", Lifecycle.WAIT_START, f"{site.ref}/lanes", env.now)
+    cid, lanes = truck.case_id, f"{site.ref}/lanes"
+    rec.emit(cid, "gate_queue", Lifecycle.WAIT_START, lanes, env.now)
     lane = yield site.lanes.get()
-    rec.emit(cid, "gate_queue", Lifecycle.WAIT_STOP, f"{site.ref}/lanes", env.now)
-    rec.emit(cid, "gate_check", Lifecycle.START, f"{site.ref}/lanes", env.now, {"lane": lane})
+    rec.emit(cid, "gate_queue", Lifecycle.WAIT_STOP, lanes, env.now)
+    rec.emit(cid, "gate_check", Lifecycle.START, lanes, env.now, {"lane": lane})
     commands = site.controller.handle(TruckArrived(lane, cid, truck.gate_pass), env.now)
-    if not commands:
-        commands = yield from _read_plate(env, site, truck, lane, rec)
-    diverted = any(isinstance(c, DivertToManualPost) for c in commands)
+    if not any(isinstance(c, RecordDecision) for c in commands):
+        commands = yield from _read_devices(env, site, truck, lane, rec)
     decision = next(c.decision for c in commands if isinstance(c, RecordDecision))
     for cmd in commands:
         if isinstance(cmd, OpenBarrier):
             site.barriers[lane].write(cmd, env.now)
-    attrs = {"outcome": decision.outcome.value, "reasons": ";".join(decision.reasons)}
-    rec.emit(cid, "gate_check", Lifecycle.STOP, f"{site.ref}/lanes", env.now, attrs)
+        elif isinstance(cmd, PostGatePassage) and site.on_passage is not None:
+            site.on_passage(cmd, env.now)
+    rec.emit(
+        cid,
+        "gate_check",
+        Lifecycle.STOP,
+        lanes,
+        env.now,
+        {"outcome": decision.outcome.value, "reasons": ";".join(decision.reasons)},
+    )
     site.lanes.put(lane)
-    if diverted or manual_reason:
+    if decision.outcome is not Outcome.PASS or manual_reason:
         yield from _manual_post(env, site, truck, rec)
     return decision
 
 
-def _read_plate(
+def _read_devices(
     env: simpy.Environment, site: GateSite, truck: Truck, lane: str, rec: Recorder
 ) -> Generator[simpy.Event, Any, list[Any]]:
-    """Let the plate reader of the lane look, then feed what it says to the controller."""
+    """Let the lane's devices read the truck, then feed what they say to the controller."""
     started = env.now
     if site.intelligent:
-        camera = site.cameras[lane]
-        ready = camera.present(truck.plate, env.now)
-        yield env.timeout(ready - env.now)
-        results = camera.read(env.now)
+        devices = site.sensors.get(lane) or {DeviceKind.PLATE_CAMERA: site.cameras[lane]}
+        ready = max(dev.present(truck.stimulus(kind), env.now) for kind, dev in devices.items())
+        yield env.timeout(max(0.0, ready - env.now))
+        results = [r for dev in devices.values() for r in dev.read(env.now)]
         rest = truck.service_s
     else:
         # At a manual gate the officer is the plate reader: slower, needs a free officer,
@@ -143,7 +176,6 @@ def _read_plate(
             yield env.timeout(truck.manual_check_s)
             rec.emit(truck.case_id, "manual_check", Lifecycle.STOP, site.officers_name, env.now)
         site.officer_seq += 1
-        camera = site.cameras[lane]
         results = [
             Reading(
                 f"{site.ref}/officer",
@@ -157,15 +189,11 @@ def _read_plate(
         rest = 0.0
     commands: list[Any] = []
     for result in results:
-        event = (
-            FaultReported(lane, result)
-            if isinstance(result, DeviceFault)
-            else ReadingReceived(lane, result)
-        )
-        commands += site.controller.handle(event, env.now)
-    if not commands:  # nothing arrived in time: the core fails closed on a timeout fault
-        fault = DeviceFault(camera.device_id, camera.kind, "timeout", "no reading", env.now)
-        commands = site.controller.handle(FaultReported(lane, fault), env.now)
+        commands += site.controller.handle(event_for(lane, result), env.now)
+    if not any(isinstance(c, RecordDecision) for c in commands):
+        # A reading that never came: the controller fails closed when its wait runs out.
+        yield env.timeout(max(0.0, started + site.max_passage_s + 1.0 - env.now))
+        commands += site.controller.handle(Tick(), env.now)
     yield env.timeout(max(0.0, rest - (env.now - started)))
     return commands
 

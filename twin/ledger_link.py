@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.gate import PostGatePassage
 from core.ledger import (
     Account,
     AccountKind,
@@ -90,6 +91,12 @@ class LedgerLink:
             lambda: self.ledger.record_gate_passage(
                 GatePassage(case.truck.gate_pass.pass_id, gate_id), now
             )
+        )
+
+    def passage(self, cmd: PostGatePassage, now: float) -> None:
+        """Annotate the ledger from the gate controller's :class:`PostGatePassage` (账册自动核注)."""
+        self._try(
+            lambda: self.ledger.record_gate_passage(GatePassage(cmd.pass_id, cmd.gate_id), now)
         )
 
     def released(self, case: Case, now: float) -> None:

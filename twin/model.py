@@ -12,13 +12,14 @@ from typing import Any
 
 import simpy
 
-from core.gate import GateController
+from core.gate import DeviceKind, GateController
+from core.gate.readings import ACTUATOR_KINDS
 from core.risk import RiskEngine
+from ftztwin.gates import gate_policy
 from ftztwin.scenario import Scenario, StaffRole
 from ftztwin.scenario.risk import risk_setup
-from ftztwin.scenario.uncertain import DeviceUncertainty
 from hardware_models import create_device
-from hardware_models.sim import SimSensorParams
+from hardware_models.sim import PUBLISHED_SENSOR_PARAMS, SimSensorParams
 from twin.arrivals import arrivals
 from twin.cases import new_case
 from twin.clearance import clearance
@@ -73,7 +74,7 @@ class Twin:
         core's :class:`GateController` in this process. Hardware-in-the-loop runs pass a
         factory whose controllers forward every event to a live gate service instead.
         """
-        self._controller_factory = controller_factory or GateController
+        self._controller_factory = controller_factory
         env = simpy.Environment()
         streams = Streams(scenario.run.seed, replication)
         if risk is None:
@@ -132,23 +133,27 @@ class Twin:
         lanes = simpy.Store(w.env)
         cameras: dict[str, Any] = {}
         barriers: dict[str, Any] = {}
+        sensors: dict[str, dict[Any, Any]] = {}
+        policy = gate_policy(w.scenario, gate)
         for n in range(1, gate.lanes + 1):
             lane = f"{gate.ref}/lane{n}"
             lanes.put(lane)
+            sensors[lane] = {}
             for dev in gate.devices:
-                device_id = f"{gate.ref}/{dev.id}-{n}"
-                kwargs: dict[str, Any] = {"rng": w.streams.get(f"device/{device_id}")}
-                if dev.kind.value == "plate_camera":
-                    u = w.scenario.uncertainties.devices.get(dev.kind, DeviceUncertainty())
-                    kwargs["params"] = SimSensorParams(
-                        latency_s=u.latency_s, misread_rate=u.misread_rate, miss_rate=u.miss_rate,
-                        mttf_h=u.mttf_h, mttr_min=u.mttr_min,
-                    )  # fmt: skip
-                device = create_device(dev.driver, device_id, **kwargs)
-                device.configure()
-                device.activate()
-                (cameras if dev.kind.value == "plate_camera" else barriers)[lane] = device
+                device = self._device(dev, f"{gate.ref}/{dev.id}-{n}")
+                if dev.kind in ACTUATOR_KINDS:
+                    if dev.kind is DeviceKind.BARRIER:
+                        barriers[lane] = device
+                    continue
+                if dev.kind is DeviceKind.PLATE_CAMERA:
+                    cameras[lane] = device
+                if dev.kind in policy.required:
+                    sensors[lane][dev.kind] = device
         officers = w.unit(StaffRole.GATE, gate.zone)
+        if self._controller_factory is None:
+            controller = GateController(gate.ref, policy)
+        else:
+            controller = self._controller_factory(gate.ref)
         return GateSite(
             ref=gate.ref,
             lanes=lanes,
@@ -156,9 +161,31 @@ class Twin:
             barriers=barriers,
             officers=officers.resource,
             officers_name=officers.name,
-            controller=self._controller_factory(gate.ref),
+            controller=controller,
             intelligent=w.scenario.levers.intelligent_gates,
+            sensors=sensors,
+            max_passage_s=policy.max_passage_s,
+            on_passage=lambda cmd, now: w.ledger.passage(cmd, now),
         )
+
+    def _device(self, dev: Any, device_id: str) -> Any:
+        """Create, configure and activate one simulated device on its own random stream."""
+        w = self.world
+        kwargs: dict[str, Any] = {"rng": w.streams.get(f"device/{device_id}")}
+        if dev.kind not in ACTUATOR_KINDS:
+            u = w.scenario.uncertainties.devices.get(dev.kind)
+            kwargs["params"] = (
+                PUBLISHED_SENSOR_PARAMS.get(dev.kind, SimSensorParams())
+                if u is None
+                else SimSensorParams(
+                    latency_s=u.latency_s, misread_rate=u.misread_rate, miss_rate=u.miss_rate,
+                    noise_sd=u.noise_sd, mttf_h=u.mttf_h, mttr_min=u.mttr_min, stuck_share=u.stuck_share,
+                )
+            )  # fmt: skip
+        device = create_device(dev.driver, device_id, **kwargs)
+        device.configure()
+        device.activate()
+        return device
 
     def run(self, progress: Callable[[float], None] | None = None) -> None:
         """Run to the horizon; ``progress`` receives simulated seconds as they pass."""

@@ -134,8 +134,14 @@ class DeviceUncertainty(Model):
     latency_s: Dist = Fixed(value=0.5)
     misread_rate: Probability = 0.0
     miss_rate: Probability = 0.0
+    noise_sd: NonNegativeFloat = Field(
+        default=0.0, description="Measurement noise in the kind's unit (kg for weighbridges)"
+    )
     mttf_h: PositiveFloat | None = None
     mttr_min: PositiveFloat = 30.0
+    stuck_share: Probability = Field(
+        default=0.0, description="Share of failures that leave the device stuck on its last value"
+    )
 
 
 class Times(Model):
