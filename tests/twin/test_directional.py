@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core.risk import CreditClass
+from tests.twin.helpers import variant
 from twin.experiment import run_replication
 from twin.stats import mean_ci
-from tests.twin.helpers import variant
 
 pytestmark = pytest.mark.slow
 

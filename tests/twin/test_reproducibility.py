@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from twin.experiment import run_experiment, run_replication
 from tests.twin.helpers import variant
+from twin.experiment import run_experiment, run_replication
 
 
 @pytest.mark.slow
