@@ -240,7 +240,10 @@ class Twin:
         """KPIs that are not about cases: device downtime, enterprise dynamics, audits."""
         w = self.world
         down = sum(
-            getattr(c, "downtime_s", 0.0) for g in w.gates.values() for c in g.cameras.values()
+            getattr(d, "downtime_s", 0.0)
+            for g in w.gates.values()
+            for lane in g.sensors.values()
+            for d in lane.values()
         )
         c = w.counters
         est = w.risk.compliance_estimate()

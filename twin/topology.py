@@ -7,6 +7,7 @@ time, so a transfer from Yangshan to Waigaoqiao runs over the Donghai Bridge.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import networkx as nx
@@ -14,6 +15,12 @@ import networkx as nx
 from ftztwin.scenario import Scenario
 
 __all__ = ["build_topology", "draw_map", "route", "travel_time_min"]
+
+
+def _latin(text: str) -> str:
+    """The Latin part of a bilingual name, wrapped: figure fonts may lack CJK glyphs."""
+    words = [w for w in text.split() if w.isascii() and not w.startswith("(")]
+    return textwrap.fill(" ".join(words), 18) or text
 
 
 def build_topology(scenario: Scenario) -> nx.Graph:
@@ -93,13 +100,17 @@ def draw_map(g: nx.Graph, load: dict[str, float] | None = None, ax: Any = None) 
         for node, value in load.items():
             if node in pos:
                 ax.scatter(*pos[node], s=200 + 2000 * min(value, 1.0), alpha=0.35, color="#e67e22")
-    labels = {
-        n: g.nodes[n].get("name", n).split(" ")[0] if n in zones else n for n in zones + places
-    }
-    nx.draw_networkx_labels(g, pos, labels=labels, ax=ax, font_size=8)
+    # Zones are labelled above their marker and places below, so neighbours stay legible.
+    for n in zones:
+        ax.annotate(_latin(g.nodes[n]["name"]), pos[n], xytext=(0, 12), textcoords="offset points",
+                    ha="center", fontsize=8, weight="bold")  # fmt: skip
+    for n in places:
+        ax.annotate(_latin(g.nodes[n]["name"]), pos[n], xytext=(0, -16), textcoords="offset points",
+                    ha="center", fontsize=7, color="#2c3e50")  # fmt: skip
     for u, v in roads:
         name = g.edges[u, v].get("name")
         if name:
+            name = _latin(name)
             x, y = (pos[u][0] + pos[v][0]) / 2, (pos[u][1] + pos[v][1]) / 2
             ax.text(x, y, name, fontsize=7, color="#555")
     ax.set_xlabel("longitude")
