@@ -7,6 +7,9 @@ SimPy twin, in hardware-in-the-loop runs and at a real gate.
 
 Subpackages:
     core.gate: the sans-I/O gate controller (卡口自动核放).
+    core.risk: the risk engine (智能化风险分析): valuation table, lanes, random and
+        targeted control, the closed feedback loop.
+    core.ledger: the bonded-goods ledger (账册) rules and its storage port.
 """
 
 from core.errors import CoreError

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from core.risk import RiskError, RiskSetup, setup_from_mapping
 from ftztwin.errors import ScenarioError
@@ -16,18 +13,6 @@ from ftztwin.scenario.schema import SCHEMA_PATH
 __all__ = ["risk_setup"]
 
 SCENARIOS_DIR = SCHEMA_PATH.parent
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(str(path), ["risk file not found (levers.risk_file)"]) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ScenarioError(str(path), [f"cannot read risk file: {exc}"]) from None
-    if not isinstance(data, dict):
-        raise ScenarioError(str(path), ["risk file: expected a mapping"])
-    return data
 
 
 def risk_setup(scenario: Scenario, source: str = "<scenario>") -> RiskSetup:
@@ -43,7 +28,9 @@ def risk_setup(scenario: Scenario, source: str = "<scenario>") -> RiskSetup:
     path = Path(scenario.levers.risk_file)
     if not path.is_absolute():
         path = SCENARIOS_DIR / path
-    data = _read(path)
+    from ftztwin.risk_file import load_risk_data  # the edge's one reader of risk files
+
+    data = load_risk_data(path)
     policy = merge(data.get("policy") or {}, dict(scenario.levers.risk_policy))
     scale = scenario.levers.random_control_scale
     rnd = dict(policy.get("random") or {})
