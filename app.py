@@ -1,7 +1,9 @@
-"""Planners' app (Streamlit): a thin shell over the twin. Run: ``streamlit run app.py``.
+"""Planners' app (Streamlit): a thin router. Run: ``streamlit run app.py``.
 
-No model logic lives here: pages load a validated scenario, call the cached runner and
-draw the records it returns.
+Pages live in ``pages/`` and hold no model logic: they build a scenario in one validated
+step, call the cached runner (``ftztwin.appkit``) and draw what it returns. Each page
+draws the shared run settings in the sidebar itself, so a page works the same whether
+Streamlit runs it under this router or on its own (as ``AppTest.switch_page`` does).
 """
 
 from __future__ import annotations
@@ -10,39 +12,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from ftztwin.errors import UserError
-from ftztwin.report import kpi_table
-from ftztwin.scenario import digest, load_scenario
-from twin.experiment import run_experiment, summarise
+HERE = Path(__file__).resolve().parent
 
-SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-
-
-@st.cache_data(show_spinner=False)
-def _run(path: str, sha: str, replications: int) -> str:
-    scenario = load_scenario(path)
-    return kpi_table(summarise(run_experiment(scenario, replications)))
-
-
-def main() -> None:
-    st.set_page_config(page_title="ftz-twin", layout="wide")
-    st.title("ftz-twin — Shanghai FTZ customs supervision twin")
-    files = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
-    choice = st.selectbox(
-        "Scenario",
-        files,
-        index=files.index("reform_2014.yaml") if "reform_2014.yaml" in files else 0,
-    )
-    try:
-        scenario = load_scenario(SCENARIOS / choice)
-    except UserError as exc:
-        st.error(str(exc))
-        return
-    reps = st.number_input("Replications", 1, 50, scenario.run.replications)
-    if st.button("Run", type="primary"):
-        with st.spinner("Running replications…"):
-            table = _run(str(SCENARIOS / choice), digest(scenario), int(reps))
-        st.code(table, language=None)
-
-
-main()
+st.set_page_config(page_title="ftz-twin 自贸区海关监管孪生", layout="wide")
+pages = [
+    st.Page(HERE / "pages/scenario.py", title="Scenario 情景", icon="📝", default=True),
+    st.Page(HERE / "pages/run.py", title="Run 运行", icon="▶️"),
+    st.Page(HERE / "pages/compare.py", title="Compare 对比", icon="⚖️"),
+    st.Page(HERE / "pages/staffing.py", title="Staffing 人员编制", icon="👮"),
+    st.Page(HERE / "pages/monitoring.py", title="Map & monitoring 地图与监控", icon="🗺️"),
+    st.Page(HERE / "pages/downloads.py", title="Downloads 下载", icon="⬇️"),
+]
+st.navigation(pages).run()

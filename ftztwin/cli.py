@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     run.add_argument("--no-event-log", action="store_true", help="do not write the event log")
     run.add_argument("--workers", type=_positive, help="local processes (default: one per core)")
+    run.add_argument("--hil", action="store_true", help="gates decided by a live service (HIL)")
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
     sch = sub.add_parser("schema", help="write scenarios/scenario.schema.json")
@@ -65,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="baseline 2013 against reform 2014, paired comparison")
     demo.add_argument("--out", type=Path, default=Path("out"))
     demo.add_argument("--workers", type=_positive, help="local processes (default: one per core)")
+    mp = sub.add_parser("map", help="draw the zones, places and roads of a scenario's site as PNG")
+    mp.add_argument("scenario", type=Path)
+    mp.add_argument("--output", type=Path, default=Path("out/map.png"))
     _COMMANDS.update(_extend(sub))
     return p
 
@@ -117,6 +121,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ftztwin.report import headline, kpi_table
     from twin.experiment import summarise
 
+    if args.hil:
+        from ftztwin.cli_live import cmd_run_hil
+
+        return cmd_run_hil(args)
+
     base = load_scenario(args.scenario)
     scenario = _with_overrides(base, args.seed, args.replications, str(args.scenario))
     report, results = _run(scenario, args.out, not args.no_event_log, args.workers)
@@ -164,12 +173,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "demo": cmd_demo}
+def cmd_map(args: argparse.Namespace) -> int:
+    """``ftztwin map``: the site as a figure (topology from the scenario)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # a file, never a window
+    from twin.topology import build_topology, draw_map
+
+    ax = draw_map(build_topology(load_scenario(args.scenario)))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    ax.figure.savefig(args.output, dpi=120, bbox_inches="tight")
+    print(f"wrote {args.output}")
+    return 0
+
+
+_COMMANDS = {
+    "run": cmd_run,
+    "validate": cmd_validate,
+    "schema": cmd_schema,
+    "demo": cmd_demo,
+    "map": cmd_map,
+}
 
 # Further commands live in their own modules; each has ``register(subparsers) -> dict``
 # that adds its sub-parsers and returns {command name: handler}. Imported only here, so
 # ``ftztwin validate`` never pays for Dask or MQTT.
-_EXTENSIONS: tuple[str, ...] = ()
+_EXTENSIONS: tuple[str, ...] = ("ftztwin.cli_sweep", "ftztwin.cli_live")
 
 
 def _extend(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:

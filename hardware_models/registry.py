@@ -1,6 +1,6 @@
 """One registry from driver names to implementations.
 
-A device is chosen in configuration by one line, ``driver: sim.weighbridge`` or (later)
+A device is chosen in configuration by one line, ``driver: sim.weighbridge`` or
 ``driver: serial.toledo_weighbridge``. Entries name their class by import path so that
 listing or validating drivers never imports a protocol library that is not installed.
 A real driver joins by one entry here and one line in the contract tests' driver table.
@@ -32,6 +32,10 @@ def _sim(kind: DeviceKind, module: str, cls: str) -> DriverSpec:
     return DriverSpec(f"sim.{kind.value}", kind, f"hardware_models.sim.{module}:{cls}", True)
 
 
+def _real(name: str, kind: DeviceKind, target: str) -> DriverSpec:
+    return DriverSpec(name, kind, f"hardware_models.{target}", False)
+
+
 K = DeviceKind
 _DRIVERS: dict[str, DriverSpec] = {
     spec.name: spec
@@ -47,6 +51,22 @@ _DRIVERS: dict[str, DriverSpec] = {
         _sim(K.H986_SCANNER, "h986_scanner", "SimH986Scanner"),
         _sim(K.BARRIER, "barrier", "SimBarrier"),
         _sim(K.DISPLAY_BOARD, "display_board", "SimDisplayBoard"),
+        _real("mqtt.plate_camera", K.PLATE_CAMERA, "mqtt.sensor:MqttPlateCamera"),
+        _real("mqtt.eplate_reader", K.E_PLATE_READER, "mqtt.sensor:MqttEPlateReader"),
+        _real("mqtt.ic_card_reader", K.IC_CARD_READER, "mqtt.sensor:MqttIcCardReader"),
+        _real("mqtt.container_ocr", K.CONTAINER_OCR, "mqtt.sensor:MqttContainerOcr"),
+        _real("mqtt.eseal_reader", K.E_SEAL_READER, "mqtt.sensor:MqttESealReader"),
+        _real("mqtt.h986_scanner", K.H986_SCANNER, "mqtt.sensor:MqttH986Scanner"),
+        _real("mqtt.weighbridge", K.WEIGHBRIDGE, "mqtt.sensor:MqttWeighbridge"),
+        _real("mqtt.gps_track", K.GPS_TRACK, "mqtt.sensor:MqttGpsTrack"),
+        _real("mqtt.radiation_portal", K.RADIATION_PORTAL, "mqtt.sensor:MqttRadiationPortal"),
+        _real("modbus.barrier", K.BARRIER, "modbus.barrier:ModbusBarrier"),
+        _real(
+            "serial.toledo_weighbridge",
+            K.WEIGHBRIDGE,
+            "serial.weighbridge:SerialToledoWeighbridge",
+        ),
+        _real("http.plate_camera", K.PLATE_CAMERA, "http.camera:HttpPlateCamera"),
     )
 }
 

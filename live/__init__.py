@@ -1,7 +1,13 @@
-"""The live runtime: the second composition root, with the wall clock and real drivers.
+"""The live runtime: the second composition root, with a live clock and real drivers.
 
 It wires the very same :class:`core.gate.GateController` that decides in the twin to
 device drivers chosen per device by one line of configuration. Nothing starts on import.
+
+Modules: ``runtime`` (one gate's read → decide → act loop), ``service`` (the gate
+service of ``ftztwin serve-gate``), ``config`` (the live site file), ``inputs`` (arrivals
+and HIL steps), ``ledger_sink`` (batched ledger commits), ``health``, ``logs``, ``codec``
+(JSON forms of gate passes and commands), ``hil`` and ``hil_run`` (hardware in the loop),
+``broker`` and ``broker_acl`` (mosquitto helpers). Protocols: ``docs/protocols.md``.
 """
 
 from live.clock import WallClock

@@ -158,6 +158,7 @@ class KpiAccumulator:
             out[f"clearance_time_min_p95[{key}]"] = g.clearance.quantile(0.95)
             if key.startswith("credit="):
                 out[f"inspection_rate[{key}]"] = g.inspected / g.cases if g.cases else float("nan")
+                out[f"hit_rate[{key}]"] = g.found / g.inspected if g.inspected else float("nan")
         out.update(self._resource_kpis(window_h))
         return out
 

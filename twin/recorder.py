@@ -28,6 +28,8 @@ class Recorder:
         attrs: Mapping[str, AttrValue] | None = None,
     ) -> None:
         """Record one lifecycle transition."""
-        rec = TraceRecord(case_id, activity, lifecycle, resource, time_s, dict(attrs or {}))
+        # float(): SimPy's clock becomes a numpy float once a numpy draw enters a timeout;
+        # records and the event log keep plain floats.
+        rec = TraceRecord(case_id, activity, lifecycle, resource, float(time_s), dict(attrs or {}))
         for sink in self.sinks:
             sink(rec)

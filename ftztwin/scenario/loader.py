@@ -81,7 +81,10 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(base_name, str) or not base_name:
         raise ScenarioError(str(path), [f"extends: expected a file name, got {_show(base_name)}"])
     base = _resolve(path.parent / base_name, (*chain, resolved))
-    return merge(base, {k: v for k, v in data.items() if k != "extends"})
+    try:
+        return merge(base, {k: v for k, v in data.items() if k != "extends"})
+    except MergeError as exc:
+        raise ScenarioError(str(path), [f"extends: {exc}"]) from None
 
 
 def merge(base: Any, override: Any) -> Any:
@@ -102,16 +105,31 @@ def merge(base: Any, override: Any) -> Any:
                 out[key] = value
         return out
     if _id_list(base) and _id_list(override):
-        by_id = {item["id"]: item for item in base}
-        order = [item["id"] for item in base]
+        out_list = list(base)
         for item in override:
-            if item["id"] in by_id:
-                by_id[item["id"]] = merge(by_id[item["id"]], item)
+            matches = [i for i, b in enumerate(out_list) if _same_item(b, item)]
+            if len(matches) > 1:
+                raise MergeError(
+                    f"item id {item['id']!r} is ambiguous in the base; give its zone too"
+                )
+            if matches:
+                out_list[matches[0]] = merge(out_list[matches[0]], item)
             else:
-                order.append(item["id"])
-                by_id[item["id"]] = item
-        return [by_id[i] for i in order]
+                out_list.append(item)
+        return out_list
     return override
+
+
+class MergeError(ValueError):
+    """An override item that matches more than one base item."""
+
+
+def _same_item(base: dict[str, Any], item: dict[str, Any]) -> bool:
+    # Gates share ids across zones (gate_1L_01 in every zone), so a zone, when the
+    # override names one, is part of the identity.
+    if base.get("id") != item.get("id"):
+        return False
+    return "zone" not in item or base.get("zone") == item.get("zone")
 
 
 def _id_list(value: Any) -> bool:

@@ -5,7 +5,8 @@ device in a *mode* — ``perfect``, ``miss``, ``misread``, ``down``, ``stuck`` �
 way to put ground truth in front of it. For a simulated model the mode is a parameter
 set; for a real driver (later) the mode configures the fake protocol peer it talks to
 and ``stimulate`` makes that peer answer. A real driver joins every test of its kind by
-one entry in ``SENSOR_CASES`` / ``ACTUATOR_CASES``.
+one entry in ``SENSOR_CASES`` / ``ACTUATOR_CASES``; its fake peers (mosquitto, HTTP,
+a socat pty, a pymodbus PLC) are in :mod:`tests.protocols.fakes`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from hardware_models.sim import (
     SimSensorParams,
     track_along,
 )
+from tests.protocols import fakes
 
 K = DeviceKind
 MODES = ("perfect", "miss", "misread", "down", "stuck")
@@ -197,6 +199,110 @@ SENSOR_CASES: dict[str, SensorCase] = {
     )
 }
 
+PLATE, OTHER_PLATE = "沪A10B85", "苏E77777"
+REAL_SENSOR_CASES = (
+    SensorCase(
+        "mqtt.plate_camera",
+        K.PLATE_CAMERA,
+        fakes.make_mqtt("mqtt.plate_camera"),
+        fakes.stimulate_mqtt,
+        PLATE,
+        OTHER_PLATE,
+        _same,
+    ),
+    SensorCase(
+        "http.plate_camera",
+        K.PLATE_CAMERA,
+        fakes.make_http,
+        fakes.stimulate_http,
+        PLATE,
+        OTHER_PLATE,
+        _same,
+    ),
+    SensorCase(
+        "mqtt.eplate_reader",
+        K.E_PLATE_READER,
+        fakes.make_mqtt("mqtt.eplate_reader"),
+        fakes.stimulate_mqtt,
+        EPlateRead("EP0001", PLATE),
+        EPlateRead("EP0002", OTHER_PLATE),
+        _same,
+    ),
+    SensorCase(
+        "mqtt.ic_card_reader",
+        K.IC_CARD_READER,
+        fakes.make_mqtt("mqtt.ic_card_reader"),
+        fakes.stimulate_mqtt,
+        "IC8800123",
+        "IC8800999",
+        _same,
+    ),
+    SensorCase(
+        "mqtt.container_ocr",
+        K.CONTAINER_OCR,
+        fakes.make_mqtt("mqtt.container_ocr"),
+        fakes.stimulate_mqtt,
+        ("CSQU3054383", "MSKU9070323"),
+        ("TGHU1234567",),
+        list,
+    ),
+    SensorCase(
+        "mqtt.eseal_reader",
+        K.E_SEAL_READER,
+        fakes.make_mqtt("mqtt.eseal_reader"),
+        fakes.stimulate_mqtt,
+        (SealRead("ES001", True), SealRead("ES002", True)),
+        (SealRead("ES777", True),),
+        list,
+    ),
+    SensorCase(
+        "mqtt.h986_scanner",
+        K.H986_SCANNER,
+        fakes.make_mqtt("mqtt.h986_scanner"),
+        fakes.request_mqtt,
+        ScanSubject("c1", anomaly=False),
+        ScanSubject("c2", anomaly=True),
+        lambda s: ["suspect" if s.anomaly else "clear"],
+    ),
+    SensorCase(
+        "mqtt.weighbridge",
+        K.WEIGHBRIDGE,
+        fakes.make_mqtt("mqtt.weighbridge"),
+        fakes.stimulate_mqtt,
+        31_250.0,
+        18_400.0,
+        _same,
+    ),
+    SensorCase(
+        "mqtt.gps_track",
+        K.GPS_TRACK,
+        fakes.make_mqtt("mqtt.gps_track"),
+        fakes.stimulate_mqtt,
+        TRACK,
+        OTHER_TRACK,
+        _same,
+    ),
+    SensorCase(
+        "mqtt.radiation_portal",
+        K.RADIATION_PORTAL,
+        fakes.make_mqtt("mqtt.radiation_portal"),
+        fakes.stimulate_mqtt,
+        1.0,
+        1.2,
+        _same,
+    ),
+    SensorCase(
+        "serial.toledo_weighbridge",
+        K.WEIGHBRIDGE,
+        fakes.make_toledo,
+        fakes.stimulate_toledo,
+        31_250.0,
+        18_400.0,
+        _same,
+    ),
+)
+SENSOR_CASES.update({c.driver: c for c in REAL_SENSOR_CASES})
+
 ACTUATOR_CASES: dict[str, ActuatorCase] = {
     c.driver: c
     for c in (
@@ -213,6 +319,13 @@ ACTUATOR_CASES: dict[str, ActuatorCase] = {
             _sim_actuator("sim.display_board"),
             ShowOnDisplay("z/g/lane1", "PASS 放行"),
             lambda d: (d.shown, d.text),
+        ),
+        ActuatorCase(
+            "modbus.barrier",
+            K.BARRIER,
+            fakes.make_barrier,
+            OpenBarrier("z/g/lane1", "c1"),
+            fakes.barrier_opens,
         ),
     )
 }

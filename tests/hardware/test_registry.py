@@ -34,7 +34,7 @@ def test_every_driver_builds_a_device_of_its_kind_and_sits_in_the_contract_table
 
 def test_unknown_driver_names_the_known_ones():
     with pytest.raises(UnknownDriverError, match=r"sim\.weighbridge"):
-        driver_spec("serial.toledo_weighbridge")
+        driver_spec("serial.no_such_driver")
 
 
 def test_building_a_device_starts_nothing_and_leaves_it_unconfigured():

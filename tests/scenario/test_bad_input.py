@@ -25,8 +25,8 @@ CASES = {
         "uncertainties.plate_mismatch_rate: Input should be less than or equal to 1 (got 1.5)",
     ),
     "gate_in_undefined_zone": (
-        "site: {gates: [{id: g1, zone: atlantis}]}",
-        "site.gates[0].zone: gate in an undefined zone (got 'atlantis')",
+        "site: {gates: [{id: g2, zone: atlantis, line: second, lanes: 1}]}",
+        "site.gates[1].zone: gate in an undefined zone (got 'atlantis')",
     ),
     "unknown_driver": (
         "site: {gates: [{id: g1, devices: [{id: plate_camera, driver: sim.crystal_ball}]}]}",

@@ -60,3 +60,34 @@ def test_merging_onto_an_empty_base_drops_only_nulls(override):
 @given(st.dictionaries(st.text(max_size=2), json_values, max_size=4))
 def test_merging_an_empty_override_changes_nothing(base):
     assert merge(base, {}) == base
+
+
+def test_gates_with_the_same_id_in_two_zones_merge_by_zone(write_yaml):
+    write_yaml(
+        "base.yaml",
+        """
+name: two
+site:
+  zones: [{id: a, name: A}, {id: b, name: B}]
+  gates: [{id: g1, zone: a, line: second, lanes: 1}, {id: g1, zone: b, line: second, lanes: 1}]
+  staff_pools: [{id: s, role: gate, count: 4}, {id: d, role: document_review, count: 4}, {id: i, role: inspection, count: 4}]
+""",
+    )
+    variant = write_yaml(
+        "v.yaml", "extends: base.yaml\nsite:\n  gates: [{id: g1, zone: b, lanes: 9}]\n"
+    )
+    s = load_scenario(variant)
+    assert [(g.zone, g.lanes) for g in s.site.gates] == [("a", 1), ("b", 9)]
+
+
+def test_an_override_matching_two_base_items_is_an_error_naming_the_id(write_yaml, capsys):
+    from ftztwin.cli import main
+
+    write_yaml(
+        "base.yaml",
+        "name: two\nsite:\n  zones: [{id: a, name: A}, {id: b, name: B}]\n"
+        "  gates: [{id: g1, zone: a, line: second, lanes: 1}, {id: g1, zone: b, line: second, lanes: 1}]\n",
+    )
+    variant = write_yaml("v.yaml", "extends: base.yaml\nsite:\n  gates: [{id: g1, lanes: 9}]\n")
+    assert main(["validate", str(variant)]) == 2
+    assert "item id 'g1' is ambiguous" in capsys.readouterr().err

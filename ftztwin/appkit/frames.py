@@ -1,0 +1,277 @@
+"""KPI summaries and event logs shaped into the frames the pages and charts show.
+
+Nothing here computes a KPI of its own: means, percentiles and rates come from the twin's
+KPIs (``summary``) and the charts only re-draw records of the event log.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from core.trace import Lifecycle, TraceRecord
+from ftztwin.scenario import Scenario
+from twin.experiment import ReplicationResult
+from twin.kpi import compute_kpis
+from twin.stats import Interval, mean_ci
+
+__all__ = [
+    "CARDS",
+    "CREDIT_LABELS",
+    "ROLE_LABELS",
+    "Card",
+    "cards",
+    "clearance_times",
+    "credit_class_frame",
+    "gate_load_frame",
+    "map_load",
+    "paired",
+    "pick",
+    "queue_over_time",
+    "replications_frame",
+    "role_utilisation",
+    "summary_frame",
+]
+
+# (kpi, label, unit, scale): the cards a planner reads first; percentiles beside the mean.
+CARDS = (
+    ("clearance_time_min_mean", "Clearance time, mean 平均通关时间", "min", 1.0),
+    ("clearance_time_min_p50", "Clearance time, median 中位数", "min", 1.0),
+    ("clearance_time_min_p95", "Clearance time, 95th percentile", "min", 1.0),
+    ("trucks_cleared", "Trucks cleared 放行车辆", "", 1.0),
+    ("inspection_rate", "Inspection rate 查验率", "%", 100.0),
+    ("hit_rate", "Hit rate 查获率", "%", 100.0),
+    ("violations_missed", "Violations missed 漏查", "", 1.0),
+    ("duties_collected_mcny_per_day", "Duties collected 税款", "M CNY/day", 1.0),
+)
+ROLE_LABELS = {
+    "support": "Support 综合保障",
+    "risk_analysis": "Risk analysis 风险管理",
+    "audit": "Audit 稽查",
+    "it": "IT 科技",
+    "document_review": "Document review 单证审核",
+    "gate": "Gate 卡口监管",
+    "inspection": "Inspection 查验",
+}
+CREDIT_LABELS = {
+    "advanced_certified": "Advanced certified 高级认证",
+    "general_certified": "General certified 一般认证",
+    "general_credit": "General credit 一般信用",
+    "dishonest": "Dishonest 失信",
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One KPI card: the mean and its 95% confidence interval, formatted."""
+
+    kpi: str
+    label: str
+    value: str
+    interval: str
+
+
+def _fmt(x: float, unit: str) -> str:
+    if math.isnan(x):
+        return "–"
+    text = f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+    return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
+
+
+def cards(summary: Mapping[str, Interval]) -> list[Card]:
+    """Return the headline cards present in ``summary``."""
+    out = []
+    for kpi, label, unit, scale in CARDS:
+        iv = summary.get(kpi)
+        if iv is None:
+            continue
+        if math.isnan(iv.half_width):
+            ci = f"n = {iv.n}, no interval"
+        else:
+            ci = f"95% CI {_fmt(iv.low * scale, unit)} – {_fmt(iv.high * scale, unit)} (n = {iv.n})"
+        out.append(Card(kpi, label, _fmt(iv.mean * scale, unit), ci))
+    return out
+
+
+def summary_frame(summary: Mapping[str, Interval]) -> pd.DataFrame:
+    """Return one row per KPI: mean, 95% CI bounds, half-width, replications."""
+    rows = [(k, iv.mean, iv.low, iv.high, iv.half_width, iv.n) for k, iv in sorted(summary.items())]
+    cols = ["kpi", "mean", "ci95_low", "ci95_high", "half_width", "replications"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def replications_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    """Return one row per replication, one column per KPI."""
+    frame = pd.DataFrame([{"replication": r.replication, **r.kpis} for r in results])
+    return frame.reindex(columns=["replication", *sorted(c for c in frame if c != "replication")])
+
+
+def clearance_times(events: pd.DataFrame, warmup_s: float = 0.0) -> pd.DataFrame:
+    """Return each finished case arriving after ``warmup_s``.
+
+    Columns: case_id, start_h (arrival), minutes (clearance time), flow, credit_class,
+    zone, lane.
+    """
+    clr = events[events["activity"] == "clearance"]
+    start = clr[clr["lifecycle"] == "START"].groupby("case_id")["time_s"].min()
+    stops = clr[clr["lifecycle"] == "STOP"].drop_duplicates("case_id", keep="last")
+    stops = stops.set_index("case_id")
+    frame = pd.DataFrame({"start_s": start}).join(stops[["time_s", "attrs"]], how="inner")
+    frame = frame[frame["start_s"] >= warmup_s]
+    attrs = frame["attrs"]
+    return pd.DataFrame(
+        {
+            "case_id": frame.index,
+            "start_h": frame["start_s"].to_numpy() / 3600.0,
+            "minutes": (frame["time_s"] - frame["start_s"]).to_numpy() / 60.0,
+            "flow": [a.get("flow", "?") for a in attrs],
+            "credit_class": [a.get("credit_class", "?") for a in attrs],
+            "zone": [a.get("zone", "?") for a in attrs],
+            "lane": [a.get("lane", "?") for a in attrs],
+        }
+    ).reset_index(drop=True)
+
+
+def queue_over_time(
+    events: pd.DataFrame, activity: str = "gate_queue", bin_min: float = 10.0
+) -> pd.DataFrame:
+    """Return the longest queue per resource in each ``bin_min`` bin (index: hours).
+
+    The level is the running count of WAIT_START minus WAIT_STOP, in log order; each
+    bin starts with the level the previous bin ended with. Index: hours.
+    """
+    waits = events[
+        (events["activity"] == activity) & events["lifecycle"].isin(["WAIT_START", "WAIT_STOP"])
+    ]
+    if waits.empty:
+        return pd.DataFrame()
+    waits = waits.sort_values("time_s", kind="stable")
+    step = waits["lifecycle"].map({"WAIT_START": 1, "WAIT_STOP": -1})
+    level = step.groupby(waits["resource"]).cumsum()
+    frame = pd.DataFrame({"resource": waits["resource"], "time_s": waits["time_s"], "level": level})
+    # A truck served on arrival starts and stops waiting at one instant: only the level
+    # after the last record of an instant is a queue anyone could see.
+    frame = frame.drop_duplicates(["resource", "time_s"], keep="last")
+    bins = (frame["time_s"] // (bin_min * 60.0)).astype(int)
+    frame = frame.assign(bin=bins)
+    grouped = frame.groupby(["bin", "resource"])["level"]
+    peak = grouped.max().unstack()
+    last = grouped.last().unstack()
+    full = range(int(bins.max()) + 1)
+    peak, last = peak.reindex(full), last.reindex(full)
+    carried = last.ffill().shift(1).fillna(0.0)  # the queue each bin starts with
+    out = peak.where(peak > carried, carried)
+    out.index = out.index * bin_min / 60.0
+    out.index.name = "time_h"
+    out.columns = [c.removesuffix("/lanes") for c in out.columns]
+    return out
+
+
+def role_utilisation(summary: Mapping[str, Interval]) -> pd.DataFrame:
+    """Return staff utilisation per role with its confidence interval."""
+    rows = []
+    for role, label in ROLE_LABELS.items():
+        iv = summary.get(f"utilisation[role={role}]")
+        if iv is not None:
+            rows.append((role, label, iv.mean, iv.low, iv.high))
+    return pd.DataFrame(rows, columns=["role", "label", "mean", "low", "high"])
+
+
+def _records(rows: pd.DataFrame) -> list[TraceRecord]:
+    return [
+        TraceRecord(c, a, Lifecycle(lc), r, float(t), attrs)
+        for c, a, lc, r, t, attrs in rows[
+            ["case_id", "activity", "lifecycle", "resource", "time_s", "attrs"]
+        ].itertuples(index=False)
+    ]
+
+
+def credit_class_frame(
+    summary: Mapping[str, Interval], events: pd.DataFrame, warmup_s: float, horizon_s: float
+) -> pd.DataFrame:
+    """Return inspection and hit rates by enterprise credit class.
+
+    Inspection rates are the twin's KPIs over all replications. The twin has no hit-rate
+    KPI per class yet, so the hit rate is the twin's own KPI function applied to the
+    first replication's clearance records of each class (marked ``rep 1 only``).
+    """
+    clr = events[events["activity"] == "clearance"]
+    stops = clr[clr["lifecycle"] == "STOP"]
+    class_of = {
+        c: a.get("credit_class") for c, a in zip(stops["case_id"], stops["attrs"], strict=True)
+    }
+    rows = []
+    for cls, label in CREDIT_LABELS.items():
+        insp = summary.get(f"inspection_rate[credit={cls}]")
+        if insp is None:
+            continue
+        hit = summary.get(f"hit_rate[credit={cls}]")
+        if hit is not None:
+            hit_mean, source = hit.mean, "all replications"
+        else:
+            mine = clr[clr["case_id"].map(class_of) == cls]
+            kpis = compute_kpis(_records(mine), warmup_s, horizon_s, {})
+            hit_mean, source = kpis.get("hit_rate", math.nan), "rep 1 only"
+        rows.append((cls, label, insp.mean, insp.low, insp.high, hit_mean, source))
+    cols = ["credit_class", "label", "inspection_rate", "low", "high", "hit_rate", "hit_rate_from"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def gate_load_frame(summary: Mapping[str, Interval], scenario: Scenario) -> pd.DataFrame:
+    """Return load and waiting per gate and per H986 scanner of the scenario."""
+
+    def mean(name: str) -> float:
+        iv = summary.get(name)
+        return iv.mean if iv is not None else math.nan
+
+    rows: list[tuple[Any, ...]] = []
+    for g in scenario.site.gates:
+        res = f"{g.ref}/lanes"
+        rows.append(
+            (g.ref, "gate 卡口", f"{g.line} line, {g.lanes} lanes", mean(f"utilisation[{res}]"),
+             mean(f"wait_min_mean[{res}]"), mean(f"wait_min_p95[{res}]"),
+             mean(f"queue_len_mean[{res}]"))
+        )  # fmt: skip
+    for zone, count in sorted(scenario.levers.h986.items()):
+        if count:
+            res = f"{zone}/h986"
+            rows.append(
+                (res, "H986 scanner", f"{count} unit(s)", mean(f"utilisation[{res}]"),
+                 mean(f"wait_min_mean[{res}]"), mean(f"wait_min_p95[{res}]"),
+                 mean(f"queue_len_mean[{res}]"))
+            )  # fmt: skip
+    cols = [
+        "resource",
+        "kind",
+        "size",
+        "utilisation",
+        "wait_min_mean",
+        "wait_min_p95",
+        "queue_len_mean",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def map_load(loads: pd.DataFrame) -> dict[str, float]:
+    """Return the map's marker sizes: each gate and scanner node's utilisation (0..1)."""
+    out = {}
+    for res, util in zip(loads["resource"], loads["utilisation"], strict=True):
+        if not math.isnan(util):
+            out[res] = float(util)
+    return out
+
+
+def pick(summary: Mapping[str, Interval], names: Sequence[str]) -> dict[str, Interval]:
+    """Return the entries of ``summary`` named in ``names`` that exist, in that order."""
+    return {n: summary[n] for n in names if n in summary}
+
+
+def paired(a: Sequence[ReplicationResult], b: Sequence[ReplicationResult], kpi: str) -> Interval:
+    """Return the mean and 95% CI of the paired difference b − a over common replications."""
+    va = {r.replication: r.kpis.get(kpi, math.nan) for r in a}
+    diffs = [r.kpis.get(kpi, math.nan) - va[r.replication] for r in b if r.replication in va]
+    return mean_ci(diffs)

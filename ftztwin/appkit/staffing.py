@@ -1,0 +1,121 @@
+"""Staff per role against the reform plan's figures, service levels, and moving staff.
+
+The plan's figures (署加函〔2014〕44号, 机构人员重组): 403 → 503 staff in all; support
+(综合保障) 35 → 20; document filing review and gate (单证备案审核和卡口监管) 183 → 143;
+support : functional : field ≈ 5 : 20 : 75 after the reform.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ftztwin.appkit.frames import ROLE_LABELS
+from ftztwin.scenario import Scenario, StaffRole
+from twin.stats import Interval
+
+__all__ = [
+    "GROUP_LABELS",
+    "PLAN_SPLIT_PCT",
+    "group_frame",
+    "move_staff",
+    "plan_check_frame",
+    "service_frame",
+    "staff_frame",
+]
+
+PLAN_SPLIT_PCT = {"support": 5.0, "functional": 20.0, "field": 75.0}
+GROUP_LABELS = {
+    "support": "Support 综合保障",
+    "functional": "Functional departments 职能处室",
+    "field": "Field units 现场业务",
+}
+# (figure, roles counted, before 2013, after the reform)
+_PLAN_FIGURES = (
+    ("Zone customs staff in total 总人数", tuple(StaffRole), 403, 503),
+    ("Support 综合保障", (StaffRole.SUPPORT,), 35, 20),
+    (
+        "Document review and gate 单证备案审核和卡口监管",
+        (StaffRole.DOCUMENT_REVIEW, StaffRole.GATE),
+        183,
+        143,
+    ),
+)
+
+
+def staff_frame(scenario: Scenario) -> pd.DataFrame:
+    """Return the staff pools: id, role, group, zone, headcount, roster, availability."""
+    rows = [
+        (p.id, ROLE_LABELS.get(p.role.value, p.role.value), p.role.group,
+         p.zone or "all zones", p.count, p.roster, p.availability)
+        for p in scenario.site.staff_pools
+    ]  # fmt: skip
+    cols = ["pool", "role", "group", "zone", "headcount", "roster", "availability"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def group_frame(scenario: Scenario) -> pd.DataFrame:
+    """Return headcount and share per group (support, functional, field) beside the plan's."""
+    pools = scenario.site.staff_pools
+    total = sum(p.count for p in pools)
+    rows = []
+    for group, label in GROUP_LABELS.items():
+        n = sum(p.count for p in pools if p.role.group == group)
+        share = 100.0 * n / total if total else math.nan
+        plan = PLAN_SPLIT_PCT[group]
+        rows.append((group, label, n, share, plan, share - plan))
+    cols = ["group", "label", "headcount", "share_pct", "plan_pct", "difference_pp"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def plan_check_frame(scenario: Scenario) -> pd.DataFrame:
+    """Return the plan's headcount figures beside this scenario's."""
+    rows = []
+    for label, roles, before, after in _PLAN_FIGURES:
+        n = sum(scenario.site.staff(role) for role in roles)
+        rows.append((label, before, after, n, n - after))
+    cols = ["figure", "plan_2013", "plan_after_reform", "this_scenario", "vs_plan_after"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def service_frame(summary: Mapping[str, Interval], scenario: Scenario) -> pd.DataFrame:
+    """Return utilisation and waiting per staff pool (the service level of each pool)."""
+
+    def get(name: str) -> Interval:
+        return summary.get(name, Interval(math.nan, math.nan, math.nan, 0))
+
+    rows = []
+    for p in scenario.site.staff_pools:
+        res = f"staff/{p.id}"
+        util = get(f"utilisation[{res}]")
+        rows.append(
+            (p.id, ROLE_LABELS.get(p.role.value, p.role.value), p.count, util.mean,
+             util.half_width, get(f"wait_min_mean[{res}]").mean, get(f"wait_min_p95[{res}]").mean)
+        )  # fmt: skip
+    cols = ["pool", "role", "headcount", "utilisation", "utilisation_ci_half_width",
+            "wait_min_mean", "wait_min_p95"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+def move_staff(data: Mapping[str, Any], from_pool: str, to_pool: str, n: int) -> dict[str, Any]:
+    """Return scenario data with ``n`` staff moved from one pool to another.
+
+    The result is not validated here: a move that leaves a negative headcount comes back
+    from :func:`ftztwin.scenario.parse_scenario` as an error naming the pool's count.
+
+    Raises:
+        KeyError: A pool id is not in the data.
+    """
+    out = copy.deepcopy(dict(data))
+    pools = {p["id"]: p for p in out["site"]["staff_pools"]}
+    for pool_id in (from_pool, to_pool):
+        if pool_id not in pools:
+            raise KeyError(f"no staff pool {pool_id!r}")
+    pools[from_pool]["count"] -= n
+    pools[to_pool]["count"] += n
+    out["name"] = f"{out['name']}+move_{n}_{from_pool}_to_{to_pool}"
+    return out

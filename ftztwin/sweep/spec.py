@@ -1,0 +1,230 @@
+"""Sweep files: which scenario, which factors, which design, how many replications.
+
+A sweep file is YAML (``safe_load`` only), validated by a frozen model that forbids
+unknown keys; every problem names the file, the field path and the bad value, like a
+scenario file's. Example (``scenarios/sweeps/yangshan_inspection.yaml``)::
+
+    name: yangshan_inspection
+    scenario: ../reform_2014.yaml        # relative to this file
+    fixed:                               # set on every point (paths as for factors)
+      run.horizon_h: 12
+      run.warmup_h: 2
+    design: grid                         # or lhs (then samples: n)
+    replications: 5
+    levers:
+      site.staff_pools[id=insp_ys].count: [30, 45, 75]
+      levers.h986.yangshan_port: [1, 2]
+    uncertainties:
+      uncertainties.traffic_scale: {low: 0.8, high: 1.2, levels: 3}
+    outputs:                             # KPIs in the table (default: all)
+      - clearance_time_min_p95
+      - utilisation[role=inspection]     # in a [flow, list] such names need quotes
+
+A factor is a list of levels or a range ``{low, high}`` with ``levels: n`` for a grid
+and ``integer: true`` for headcounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, NonNegativeInt, PositiveInt, ValidationError, model_validator
+
+from ftztwin.errors import ScenarioError
+from ftztwin.scenario import Scenario, digest, load_scenario, parse_scenario
+from ftztwin.scenario.base import FieldPathError, Ident, Model
+from ftztwin.sweep.design import Factor, Point, full_grid, latin_hypercube
+from ftztwin.sweep.errors import SweepError
+from ftztwin.sweep.paths import PathSyntaxError, apply, parse_path
+
+__all__ = ["ResolvedPoint", "SweepSpec", "load_sweep", "point_key", "resolve_points"]
+
+_SCALAR = (bool, int, float, str)
+
+
+def _factor(group: str, path: str, value: Any) -> Factor:
+    where = (group, path)
+    try:
+        parse_path(path)
+    except PathSyntaxError as exc:
+        raise FieldPathError(where, path, str(exc)) from None
+    if isinstance(value, list):
+        if not value or not all(isinstance(v, _SCALAR) for v in value):
+            raise FieldPathError(where, value, "expected a non-empty list of plain values")
+        return Factor(path, group, levels=tuple(value))
+    if not isinstance(value, dict) or not {"low", "high"} <= set(value):
+        raise FieldPathError(where, value, "expected a list of levels or {low, high}")
+    extra = set(value) - {"low", "high", "levels", "integer"}
+    if extra:
+        raise FieldPathError((*where, sorted(extra)[0]), value, "unknown key")
+    low, high, steps = value["low"], value["high"], value.get("levels")
+    numbers_ok = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (low, high))
+    if not numbers_ok or low > high:
+        raise FieldPathError(where, value, "low and high must be numbers with low <= high")
+    if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool) or steps < 1):
+        raise FieldPathError((*where, "levels"), steps, "expected a whole number >= 1")
+    integer = value.get("integer", False)
+    if not isinstance(integer, bool):
+        raise FieldPathError((*where, "integer"), integer, "expected true or false")
+    return Factor(path, group, low=float(low), high=float(high), steps=steps, integer=integer)
+
+
+class SweepSpec(Model):
+    """A validated sweep file."""
+
+    name: Ident
+    description: str = ""
+    scenario: str = Field(description="Scenario file, relative to the sweep file")
+    design: Literal["grid", "lhs"] = "grid"
+    samples: PositiveInt | None = Field(default=None, description="Points of a Latin hypercube")
+    seed: NonNegativeInt = Field(default=0, description="Seed of the Latin hypercube's sampling")
+    replications: PositiveInt = 5
+    fixed: dict[str, Any] = Field(default_factory=dict, description="path: value on every point")
+    levers: dict[str, Any] = Field(default_factory=dict)
+    uncertainties: dict[str, Any] = Field(default_factory=dict)
+    outputs: tuple[str, ...] = Field(default=(), description="KPIs in the table; () = all")
+
+    @model_validator(mode="after")
+    def _factors_valid(self) -> SweepSpec:
+        for path in self.fixed:
+            try:
+                parse_path(path)
+            except PathSyntaxError as exc:
+                raise FieldPathError(("fixed", path), path, str(exc)) from None
+        factors = self.factors()
+        if not factors:
+            raise FieldPathError(("levers",), {}, "a sweep needs at least one factor")
+        if set(self.levers) & set(self.uncertainties):
+            both = sorted(set(self.levers) & set(self.uncertainties))[0]
+            raise FieldPathError(("uncertainties", both), both, "factor also listed in levers")
+        if self.design == "lhs" and self.samples is None:
+            raise FieldPathError(("samples",), None, "a Latin hypercube needs samples: n")
+        if self.design == "grid":
+            for f in factors:
+                if f.levels is None and f.steps is None:
+                    raise FieldPathError(
+                        (f.group, f.path), None, "a range in a grid needs levels: n"
+                    )
+        return self
+
+    def factors(self) -> list[Factor]:
+        """Levers first, then uncertainties, each in file order."""
+        return [_factor("levers", p, v) for p, v in self.levers.items()] + [
+            _factor("uncertainties", p, v) for p, v in self.uncertainties.items()
+        ]
+
+    def points(self) -> list[Point]:
+        """The design's points, in design order."""
+        if self.design == "grid":
+            return full_grid(self.factors())
+        assert self.samples is not None
+        return latin_hypercube(self.factors(), self.samples, self.seed)
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and ("." in part or "[" in part):
+            out += f"[{part!r}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _problem(err: Any) -> str:
+    loc = tuple(err.get("loc", ()))
+    ctx = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx, FieldPathError):
+        return f"{_where(loc + ctx.path)}: {ctx.message} (got {_show(ctx.value)})"
+    if err.get("type") == "extra_forbidden":
+        return f"{_where(loc)}: unknown key (got {_show(err.get('input'))})"
+    if err.get("type") == "missing":
+        return f"{_where(loc)}: required field is missing"
+    return f"{_where(loc)}: {err.get('msg', 'invalid')} (got {_show(err.get('input'))})"
+
+
+def load_sweep(path: str | Path) -> tuple[SweepSpec, Scenario]:
+    """Read and validate the sweep file at ``path`` and load its scenario.
+
+    Raises:
+        SweepError: The sweep file is missing, malformed or invalid.
+        ScenarioError: Its scenario file is.
+    """
+    path = Path(path)
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SweepError(where, ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SweepError(where, [f"cannot read file: {exc}"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SweepError(where, [f"malformed YAML: {at}{problem}"]) from None
+    if not isinstance(data, dict):
+        raise SweepError(where, [f"(top level): expected a mapping, got {_show(data)}"])
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SweepError(where, [_problem(e) for e in exc.errors()]) from None
+    return spec, load_scenario(path.parent / spec.scenario)
+
+
+def point_key(scenario: Scenario, replications: int) -> str:
+    """The key of a point: a digest of its resolved scenario and its replication count."""
+    text = f"{digest(scenario)}\nreplications={replications}\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class ResolvedPoint:
+    """A design point with its resolved scenario and key."""
+
+    index: int
+    key: str
+    values: dict[str, Any]
+    scenario: Scenario
+
+
+def resolve_points(
+    spec: SweepSpec, base: Scenario, source: str, seed: int | None = None
+) -> list[ResolvedPoint]:
+    """Build and validate every point's scenario before anything runs.
+
+    Points whose scenarios coincide (a Latin hypercube over few levels) are kept once.
+
+    Raises:
+        SweepError: A path leads nowhere, or a point's scenario does not validate.
+    """
+    data = base.model_dump(mode="json")
+    fixed = dict(spec.fixed)
+    if seed is not None:
+        fixed["run.seed"] = seed
+    out: list[ResolvedPoint] = []
+    seen: set[str] = set()
+    for i, values in enumerate(spec.points()):
+        label = ", ".join(f"{p}={v!r}" for p, v in values.items())
+        try:
+            scenario = parse_scenario(apply(data, {**fixed, **values}), base.name)
+        except PathSyntaxError as exc:
+            raise SweepError(source, [f"point {i} ({label}): {exc}"]) from None
+        except ScenarioError as exc:
+            raise SweepError(source, [f"point {i} ({label}): {p}" for p in exc.problems]) from None
+        key = point_key(scenario, spec.replications)
+        if key not in seen:
+            seen.add(key)
+            out.append(ResolvedPoint(index=i, key=key, values=values, scenario=scenario))
+    return out

@@ -1,0 +1,86 @@
+"""Downloads page: KPIs and the event log as CSV, the resolved scenario as YAML, charts as PNG."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ftztwin.appkit import charts, compare, frames
+from ftztwin.appkit.session import settings_sidebar
+from ftztwin.scenario import canonical_yaml
+
+settings_sidebar()
+st.title("Downloads 下载")
+state = st.session_state
+last = state.get("run.last")
+if last is None:
+    st.info("Nothing to download yet: run a scenario on the Run page.")
+    st.stop()
+
+stem = f"{last.name}_{last.digest[:8]}"
+st.write(f"From the last run: **{last.name}** (digest `{last.digest[:12]}`).")
+st.subheader("Data 数据")
+c1, c2 = st.columns(2)
+c1.download_button(
+    "KPIs per replication (CSV)",
+    frames.replications_frame(last.results).to_csv(index=False),
+    f"{stem}_kpis.csv",
+    "text/csv",
+    key="dl_kpis",
+)
+c1.download_button(
+    "KPI summary, mean and 95% CI (CSV)",
+    frames.summary_frame(last.summary).to_csv(index=False),
+    f"{stem}_kpi_summary.csv",
+    "text/csv",
+    key="dl_summary",
+)
+c2.download_button(
+    "Event log, replication 1 (CSV) 事件日志",
+    last.events_csv,
+    f"{stem}_events_rep000.csv",
+    "text/csv",
+    key="dl_events",
+)
+c2.download_button(
+    "Resolved scenario (YAML) 情景文件",
+    f"# sha256: {last.digest}\n" + canonical_yaml(last.scenario),
+    f"{stem}.resolved.yaml",
+    "application/yaml",
+    key="dl_yaml",
+)
+runs = state.get("cmp.last")
+if runs:
+    c1.download_button(
+        "Last comparison (CSV) 对比",
+        compare.long_frame(runs).to_csv(index=False),
+        "comparison.csv",
+        "text/csv",
+        key="dl_compare",
+    )
+
+st.subheader("Charts (PNG) 图表")
+run_cfg = last.scenario.run
+warmup_s, horizon_s = run_cfg.warmup_h * 3600.0, run_cfg.horizon_h * 3600.0
+figures = {
+    "clearance_time_distribution": lambda: charts.fig_clearance_distribution(
+        frames.clearance_times(last.events, warmup_s), last.summary
+    ),
+    "queue_over_time": lambda: charts.fig_queue_over_time(frames.queue_over_time(last.events)),
+    "staff_utilisation": lambda: charts.fig_role_utilisation(frames.role_utilisation(last.summary)),
+    "credit_classes": lambda: charts.fig_credit_classes(
+        frames.credit_class_frame(last.summary, last.events, warmup_s, horizon_s)
+    ),
+    "map": lambda: charts.fig_map(
+        last.scenario, frames.map_load(frames.gate_load_frame(last.summary, last.scenario))
+    ),
+}
+cols = st.columns(3)
+for i, (name, make) in enumerate(figures.items()):
+    cols[i % 3].download_button(
+        f"{name.replace('_', ' ')} (PNG)",
+        lambda make=make: charts.png_bytes(make()),  # drawn only when clicked
+        f"{stem}_{name}.png",
+        "image/png",
+        key=f"dl_png_{name}",
+        on_click="ignore",
+    )

@@ -1,0 +1,49 @@
+"""A fake twin for the optimiser's tests: known, monotone queues with CRN noise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from ftztwin.scenario import Scenario, parse_scenario
+from ftztwin.sweep.backends import Backend
+from tests.conftest import MINIMAL
+from twin.experiment import ReplicationResult
+
+
+def fake_kpis(counts: dict[str, int], replication: int) -> dict[str, float]:
+    """Waits fall as a pool grows; noise depends only on the replication (CRN)."""
+    noise = np.random.default_rng([replication]).normal(0.0, 1.0, size=len(counts))
+    out = {"trucks_cleared": 100.0 if min(counts.values()) >= 3 else 60.0}
+    for (pool, n), e in zip(sorted(counts.items()), noise, strict=True):
+        out[f"wait_min_p95[staff/{pool}]"] = 120.0 / n + e
+    return out
+
+
+class FakeTwin(Backend):
+    """Answers tasks with :func:`fake_kpis` and records which replications were asked."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.asked: list[tuple[tuple[int, ...], int]] = []
+
+    def imap(self, tasks):
+        for i, t in enumerate(tasks):
+            counts = {p.id: p.count for p in t.scenario.site.staff_pools}
+            self.asked.append((tuple(sorted(counts.items())), t.replication))
+            yield i, ReplicationResult(t.replication, fake_kpis(counts, t.replication))
+
+
+@pytest.fixture
+def tiny() -> Scenario:
+    return parse_scenario(yaml.safe_load(MINIMAL), "tiny")
+
+
+@pytest.fixture
+def tiny_file(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    return path
