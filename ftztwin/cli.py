@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ftztwin.cliargs import non_negative, positive
 from ftztwin.errors import UserError
 from ftztwin.scenario import (
     SCHEMA_PATH,
@@ -29,23 +30,6 @@ __all__ = ["main"]
 REPO_SCENARIOS = SCHEMA_PATH.parent
 
 
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be >= 1, got 0")
-    return value
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ftztwin", description="Digital twin of Shanghai FTZ customs supervision."
@@ -53,11 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario's replications and write the results")
     run.add_argument("scenario", type=Path)
-    run.add_argument("--seed", type=_non_negative, help="override run.seed")
-    run.add_argument("--replications", type=_positive, help="override run.replications")
+    run.add_argument("--seed", type=non_negative, help="override run.seed")
+    run.add_argument("--replications", type=positive, help="override run.replications")
     run.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     run.add_argument("--no-event-log", action="store_true", help="do not write the event log")
-    run.add_argument("--workers", type=_positive, help="local processes (default: one per core)")
+    run.add_argument("--workers", type=positive, help="local processes (default: one per core)")
     run.add_argument("--hil", action="store_true", help="gates decided by a live service (HIL)")
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
@@ -65,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     sch.add_argument("--output", type=Path, default=SCHEMA_PATH)
     demo = sub.add_parser("demo", help="baseline 2013 against reform 2014, paired comparison")
     demo.add_argument("--out", type=Path, default=Path("out"))
-    demo.add_argument("--workers", type=_positive, help="local processes (default: one per core)")
+    demo.add_argument("--workers", type=positive, help="local processes (default: one per core)")
     mp = sub.add_parser("map", help="draw the zones, places and roads of a scenario's site as PNG")
     mp.add_argument("scenario", type=Path)
     mp.add_argument("--output", type=Path, default=Path("out/map.png"))

@@ -12,29 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ftztwin.cliargs import hours, positive
 from ftztwin.scenario import Scenario, digest, load_scenario, parse_scenario
 
 __all__ = ["cmd_staff", "cmd_sweep", "register"]
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _hours(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected hours, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
 
 
 def _backend_args(p: argparse.ArgumentParser, default: str) -> None:
@@ -44,7 +25,7 @@ def _backend_args(p: argparse.ArgumentParser, default: str) -> None:
         default=default,
         help=f"where replications run (default: {default})",
     )
-    p.add_argument("--workers", type=_positive, help="local processes / LocalCluster workers")
+    p.add_argument("--workers", type=positive, help="local processes / LocalCluster workers")
     p.add_argument(
         "--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler (implies dask)"
     )
@@ -69,10 +50,10 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         "'cleared_ratio>=0.99' (trucks cleared vs the plan, same replications) is implied",
     )
     st.add_argument("--pools", help="pool ids or roles to adjust, comma-separated, or 'all'")
-    st.add_argument("--horizon-h", type=_hours, help="override run.horizon_h (shorter = cheaper)")
-    st.add_argument("--warmup-h", type=_hours, help="override run.warmup_h")
-    st.add_argument("--min-reps", type=_positive, default=5, help="replications per candidate")
-    st.add_argument("--max-reps", type=_positive, default=20, help="budget per candidate")
+    st.add_argument("--horizon-h", type=hours, help="override run.horizon_h (shorter = cheaper)")
+    st.add_argument("--warmup-h", type=hours, help="override run.warmup_h")
+    st.add_argument("--min-reps", type=positive, default=5, help="replications per candidate")
+    st.add_argument("--max-reps", type=positive, default=20, help="budget per candidate")
     st.add_argument("--out", type=Path, default=Path("out/staffing"))
     _backend_args(st, "processes")
     return {"sweep": cmd_sweep, "staff": cmd_staff}

@@ -16,7 +16,14 @@ from pydantic import ValidationError
 from ftztwin.errors import ScenarioError
 from ftztwin.scenario.models import FieldPathError, Scenario
 
-__all__ = ["canonical_yaml", "digest", "load_scenario", "merge", "parse_scenario"]
+__all__ = [
+    "canonical_yaml",
+    "describe_validation_error",
+    "digest",
+    "load_scenario",
+    "merge",
+    "parse_scenario",
+]
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -43,7 +50,9 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, [_describe(err) for err in exc.errors()]) from None
+        raise ScenarioError(
+            source, [describe_validation_error(err) for err in exc.errors()]
+        ) from None
 
 
 def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
@@ -143,6 +152,8 @@ def _path(loc: tuple[Any, ...]) -> str:
             out += f"[{part}]"
         elif part in {"fixed", "exponential", "lognormal", "triangular", "uniform"}:
             continue  # pydantic names the union member; the user wrote no such key
+        elif isinstance(part, str) and ("." in part or "[" in part):
+            out += f"[{part!r}]"  # a key that is itself a path (sweep factors)
         else:
             out += f".{part}" if out else str(part)
     return out or "(top level)"
@@ -153,7 +164,8 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _describe(err: Any) -> str:
+def describe_validation_error(err: Any) -> str:
+    """One line for one pydantic error: field path, message and the bad value."""
     loc = tuple(err.get("loc", ()))
     ctx_error = (err.get("ctx") or {}).get("error")
     if isinstance(ctx_error, FieldPathError):

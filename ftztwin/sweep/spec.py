@@ -37,6 +37,7 @@ from pydantic import Field, NonNegativeInt, PositiveInt, ValidationError, model_
 from ftztwin.errors import ScenarioError
 from ftztwin.scenario import Scenario, digest, load_scenario, parse_scenario
 from ftztwin.scenario.base import FieldPathError, Ident, Model
+from ftztwin.scenario.loader import describe_validation_error
 from ftztwin.sweep.design import Factor, Point, full_grid, latin_hypercube
 from ftztwin.sweep.errors import SweepError
 from ftztwin.sweep.paths import PathSyntaxError, apply, parse_path
@@ -125,35 +126,6 @@ class SweepSpec(Model):
         return latin_hypercube(self.factors(), self.samples, self.seed)
 
 
-def _where(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(part, str) and ("." in part or "[" in part):
-            out += f"[{part!r}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top level)"
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _problem(err: Any) -> str:
-    loc = tuple(err.get("loc", ()))
-    ctx = (err.get("ctx") or {}).get("error")
-    if isinstance(ctx, FieldPathError):
-        return f"{_where(loc + ctx.path)}: {ctx.message} (got {_show(ctx.value)})"
-    if err.get("type") == "extra_forbidden":
-        return f"{_where(loc)}: unknown key (got {_show(err.get('input'))})"
-    if err.get("type") == "missing":
-        return f"{_where(loc)}: required field is missing"
-    return f"{_where(loc)}: {err.get('msg', 'invalid')} (got {_show(err.get('input'))})"
-
-
 def load_sweep(path: str | Path) -> tuple[SweepSpec, Scenario]:
     """Read and validate the sweep file at ``path`` and load its scenario.
 
@@ -175,11 +147,11 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, Scenario]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise SweepError(where, [f"malformed YAML: {at}{problem}"]) from None
     if not isinstance(data, dict):
-        raise SweepError(where, [f"(top level): expected a mapping, got {_show(data)}"])
+        raise SweepError(where, [f"(top level): expected a mapping, got {type(data).__name__}"])
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise SweepError(where, [_problem(e) for e in exc.errors()]) from None
+        raise SweepError(where, [describe_validation_error(e) for e in exc.errors()]) from None
     return spec, load_scenario(path.parent / spec.scenario)
 
 
