@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ftztwin.cliargs import non_negative, positive
 from ftztwin.errors import UserError
 
 __all__ = ["cmd_run_hil", "cmd_serve_gate", "register"]
@@ -26,8 +27,8 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     hil = sub.add_parser("run-hil", help="run a scenario with its gates decided by a live service")
     hil.add_argument("scenario", type=Path)
-    hil.add_argument("--seed", type=int, help="override run.seed")
-    hil.add_argument("--replications", type=int, help="override run.replications")
+    hil.add_argument("--seed", type=non_negative, help="override run.seed")
+    hil.add_argument("--replications", type=positive, help="override run.replications")
     hil.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     hil.add_argument("--no-event-log", action="store_true", help="do not write the event log")
     hil.add_argument("--broker", help="host:port of the MQTT broker (default: a private mosquitto)")
