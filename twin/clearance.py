@@ -10,13 +10,14 @@ from collections.abc import Generator
 from typing import Any
 
 from core.gate import Outcome
-from core.risk import Lane, RiskDecision
+from core.risk import CreditClass, Enterprise, Lane, RiskDecision
 from core.trace import Lifecycle
 from ftztwin.scenario import StaffRole
 from twin.cases import Case
 from twin.gate_process import pass_gate
 from twin.inspection import inspect
-from twin.review import review_declaration
+from twin.review import feed_back, review_declaration
+from twin.topology import travel_time_min
 from twin.world import World, staff_task
 
 __all__ = ["clearance"]
@@ -78,6 +79,11 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
         w.ledger.passed_gate(case, gate.ref, env.now)
     if lane == Lane.POST_AUDIT:
         env.process(_desk_audit(w, case, decision))
+    if case.violation and not found:
+        # What clearance missed stays with the enterprise until an audit finds it.
+        slot = w.missed.setdefault(ent.enterprise_id, [0.0, 0.0])
+        slot[0] += 1
+        slot[1] += case.revenue_at_stake_cny
     w.rec.emit(
         cid,
         "clearance",
@@ -91,6 +97,7 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
 def _outcome_attrs(
     w: World, case: Case, decision: RiskDecision, lane: Lane, found: bool, gate_outcome: str
 ) -> dict[str, Any]:
+    """What the clearance STOP record carries: the case's truth and what customs did."""
     unc = w.scenario.uncertainties
     duty = 0.0
     if case.flow.kind in _TAXED:
@@ -98,10 +105,6 @@ def _outcome_attrs(
         d = base * unc.duty_rate
         duty = d + (base + d) * unc.vat_rate
     missed = bool(case.violation) and not found
-    if missed:
-        slot = w.missed.setdefault(case.enterprise.enterprise_id, [0.0, 0.0])
-        slot[0] += 1
-        slot[1] += case.revenue_at_stake_cny
     return {
         "flow": case.flow.kind,
         "zone": case.flow.zone,
@@ -116,9 +119,7 @@ def _outcome_attrs(
     }
 
 
-def _core_enterprise(agent: Any) -> Any:
-    from core.risk import CreditClass, Enterprise
-
+def _core_enterprise(agent: Any) -> Enterprise:
     return Enterprise(agent.enterprise_id, CreditClass(agent.credit_class))
 
 
@@ -141,8 +142,6 @@ def _gate_ref(w: World, case: Case, zone: str) -> str:
 
 
 def _drive_s(w: World, a: str, b: str) -> float:
-    from twin.topology import travel_time_min
-
     return travel_time_min(w.topology, a, b) * 60.0
 
 
@@ -156,8 +155,6 @@ def _declare_later(w: World, case: Case, decision: RiskDecision) -> Generator[An
 
 def _desk_audit(w: World, case: Case, decision: RiskDecision) -> Generator[Any, Any, None]:
     """A post-clearance desk check (后续稽查) of a declaration the engine sent to audit."""
-    from twin.review import feed_back
-
     unit = w.staff.unit(StaffRole.AUDIT, case.flow.zone)
     if unit is None:
         return

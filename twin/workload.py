@@ -12,6 +12,7 @@ from typing import Any
 
 from core.risk import CreditClass, Declaration, Enterprise, GoodsLine, Procedure
 from ftztwin.scenario import StaffRole
+from twin.review import needs_review
 from twin.world import World, staff_task
 
 __all__ = ["daily_round"]
@@ -102,8 +103,6 @@ def _writeoff_hours(w: World) -> float:
 
 def _file_batch_declarations(w: World, day: int) -> None:
     """File yesterday's consolidated declarations (集中申报) and review them as the lane says."""
-    from twin.review import needs_review
-
     pending, w.batch_today = w.batch_today, {}
     agents = {a.enterprise_id: a for a in w.enterprises.roster}
     for (eid, zone), (value, _) in sorted(pending.items()):
