@@ -17,7 +17,15 @@ from ftztwin.scenario import Scenario, canonical_yaml, digest
 from twin.experiment import ReplicationResult
 from twin.stats import Interval, mean_ci
 
-__all__ = ["HEADLINE", "comparison_table", "headline", "kpi_table", "staged_dir", "write_results"]
+__all__ = [
+    "HEADLINE",
+    "comparison_table",
+    "format_interval",
+    "headline",
+    "kpi_table",
+    "staged_dir",
+    "write_results",
+]
 
 # The KPIs a planner reads first; every KPI is in the CSV files and the reports.
 HEADLINE = (
@@ -100,9 +108,10 @@ def write_results(
     return report
 
 
-def _cell(iv: Interval) -> str:
+def format_interval(iv: Interval, missing: str = "-") -> str:
+    """``mean ± half-width`` of a 95% interval; the mean alone for one replication."""
     if math.isnan(iv.mean):
-        return "-"
+        return missing
     if math.isnan(iv.half_width):
         return f"{iv.mean:.4g}"
     return f"{iv.mean:.4g} ± {iv.half_width:.2g}"
@@ -111,7 +120,7 @@ def _cell(iv: Interval) -> str:
 def kpi_table(summary: dict[str, Interval], only: list[str] | None = None) -> str:
     """Return an aligned text table: KPI, mean ± 95% CI half-width."""
     names = only if only is not None else sorted(summary)
-    rows = [("KPI", "mean ± 95% CI")] + [(k, _cell(summary[k])) for k in names]
+    rows = [("KPI", "mean ± 95% CI")] + [(k, format_interval(summary[k])) for k in names]
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{a:<{width}}  {b}" for a, b in rows)
 
@@ -134,6 +143,13 @@ def comparison_table(
         va = [r.kpis.get(k, math.nan) for r in a]
         vb = [r.kpis.get(k, math.nan) for r in b]
         diff = [y - x for x, y in zip(va, vb, strict=False)]
-        rows.append((k, _cell(mean_ci(va)), _cell(mean_ci(vb)), _cell(mean_ci(diff))))
+        rows.append(
+            (
+                k,
+                format_interval(mean_ci(va)),
+                format_interval(mean_ci(vb)),
+                format_interval(mean_ci(diff)),
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join("  ".join(f"{c:<{w}}" for c, w in zip(r, widths, strict=True)) for r in rows)

@@ -12,12 +12,11 @@ from typing import Any
 from core.gate import Outcome
 from core.risk import CreditClass, Enterprise, Lane, RiskDecision
 from core.trace import Lifecycle
-from ftztwin.scenario import StaffRole
+from ftztwin.scenario import StaffRole, flow_line
 from twin.cases import Case
 from twin.gate_process import pass_gate
 from twin.inspection import inspect
 from twin.review import feed_back, review_declaration
-from twin.topology import travel_time_min
 from twin.world import World, staff_task
 
 __all__ = ["clearance"]
@@ -70,7 +69,7 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
         w.ledger.released(case, env.now)
     outcome = yield from pass_gate(env, gate, case.truck, w.rec)
     if flow.kind == "transfer_between_zones" and flow.to is not None:
-        yield env.timeout(_drive_s(w, flow.zone, flow.to))
+        yield env.timeout(w.drive_s(flow.zone, flow.to))
         unwatched = "" if w.scenario.levers.electronic_fence else "transfer_seal_check"
         gate_b = w.gates[_gate_ref(w, case, flow.to)]
         yield from pass_gate(env, gate_b, case.truck, w.rec, manual_reason=unwatched)
@@ -127,22 +126,7 @@ def _gate_ref(w: World, case: Case, zone: str) -> str:
     flow = case.flow
     if flow.gate is not None and zone == flow.zone:
         return flow.gate
-    line = (
-        "second"
-        if flow.kind
-        in (
-            "second_line_import",
-            "second_line_export",
-            "transfer_between_zones",
-            "bonded_exhibition",
-        )
-        else "first"
-    )
-    return w.scenario.site.gates_of(zone, line)[0].ref
-
-
-def _drive_s(w: World, a: str, b: str) -> float:
-    return travel_time_min(w.topology, a, b) * 60.0
+    return w.scenario.site.gates_of(zone, flow_line(flow))[0].ref
 
 
 def _declare_later(w: World, case: Case, decision: RiskDecision) -> Generator[Any, Any, None]:

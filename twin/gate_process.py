@@ -89,7 +89,6 @@ class GateSite:
 
     ref: str
     lanes: simpy.Store  # holds free lane ids, so each truck knows its lane
-    cameras: dict[str, Any]  # lane -> plate camera (also read by officers' gates)
     barriers: dict[str, Any]
     officers: simpy.Resource
     officers_name: str
@@ -162,8 +161,11 @@ def _read_devices(
     """Let the lane's devices read the truck, then feed what they say to the controller."""
     started = env.now
     if site.intelligent:
-        devices = site.sensors.get(lane) or {DeviceKind.PLATE_CAMERA: site.cameras[lane]}
-        ready = max(dev.present(truck.stimulus(kind), env.now) for kind, dev in devices.items())
+        devices = site.sensors[lane]
+        ready = max(
+            (dev.present(truck.stimulus(kind), env.now) for kind, dev in devices.items()),
+            default=env.now,
+        )
         yield env.timeout(max(0.0, ready - env.now))
         results = [r for dev in devices.values() for r in dev.read(env.now)]
         rest = truck.service_s

@@ -17,6 +17,7 @@ from core.ledger import (
     Account,
     AccountKind,
     BondedList,
+    Direction,
     GatePassage,
     GatePassBinding,
     Ledger,
@@ -27,8 +28,8 @@ from core.ledger import (
     MovementKind,
     PostedBy,
     PosterKind,
+    WriteOffMode,
 )
-from core.ledger.lists import Direction, WriteOffMode
 from storage import MemoryStore
 from twin.cases import Case
 from twin.enterprises import EnterpriseModel

@@ -131,7 +131,6 @@ class Twin:
     def _build_site(self, gate: Any) -> GateSite:
         w = self.world
         lanes = simpy.Store(w.env)
-        cameras: dict[str, Any] = {}
         barriers: dict[str, Any] = {}
         sensors: dict[str, dict[Any, Any]] = {}
         policy = gate_policy(w.scenario, gate)
@@ -145,8 +144,6 @@ class Twin:
                     if dev.kind is DeviceKind.BARRIER:
                         barriers[lane] = device
                     continue
-                if dev.kind is DeviceKind.PLATE_CAMERA:
-                    cameras[lane] = device
                 if dev.kind in policy.required:
                     sensors[lane][dev.kind] = device
         officers = w.unit(StaffRole.GATE, gate.zone)
@@ -157,7 +154,6 @@ class Twin:
         return GateSite(
             ref=gate.ref,
             lanes=lanes,
-            cameras=cameras,
             barriers=barriers,
             officers=officers.resource,
             officers_name=officers.name,
@@ -222,7 +218,7 @@ class Twin:
         elif outage.resource in w.gates:
             site = w.gates[outage.resource]
             taken = []
-            for _ in range(len(site.cameras) or 1):
+            for _ in range(len(site.sensors)):
                 taken.append((yield site.lanes.get()))
             yield w.env.timeout(duration)
             for lane in taken:

@@ -72,6 +72,7 @@ class Staff:
         """Create the pools and start their roster keepers."""
         self.env = env
         self.units: dict[str, StaffUnit] = {}
+        self._found: dict[tuple[StaffRole, str | None], StaffUnit | None] = {}
         for pool in pools:
             peak = max(on_duty(pool, h) for h in range(_WEEK_H))
             unit = StaffUnit(pool, simpy.PriorityResource(env, capacity=max(peak, 1)))
@@ -80,6 +81,12 @@ class Staff:
 
     def unit(self, role: StaffRole, zone: str | None) -> StaffUnit | None:
         """Return the pool serving ``role`` in ``zone`` (falling back to an area-wide pool)."""
+        key = (role, zone)
+        if key not in self._found:  # asked for every task: look the pools up once
+            self._found[key] = self._lookup(role, zone)
+        return self._found[key]
+
+    def _lookup(self, role: StaffRole, zone: str | None) -> StaffUnit | None:
         local = central = None
         for unit in self.units.values():
             if unit.pool.role is role and unit.pool.count > 0:

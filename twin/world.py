@@ -23,6 +23,7 @@ from twin.ledger_link import LedgerLink
 from twin.recorder import Recorder
 from twin.rng import Streams
 from twin.staff import Staff, StaffUnit
+from twin.topology import travel_time_min
 
 __all__ = ["Counters", "World", "staff_task"]
 
@@ -63,6 +64,14 @@ class World:
     )  # (enterprise, zone)
     missed: dict[str, list[float]] = field(default_factory=dict)  # enterprise -> [count, revenue]
     down: set[str] = field(default_factory=set)  # resources out of service, e.g. '<zone>/h986'
+    _drive: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def drive_s(self, a: str, b: str) -> float:
+        """Driving time in seconds from zone ``a`` to zone ``b`` (computed once per pair)."""
+        t = self._drive.get((a, b))
+        if t is None:
+            t = self._drive[(a, b)] = travel_time_min(self.topology, a, b) * 60.0
+        return t
 
     def unit(self, role: StaffRole, zone: str | None) -> StaffUnit:
         """Return the staff pool for ``role`` in ``zone``.

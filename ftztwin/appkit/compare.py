@@ -14,7 +14,7 @@ import pandas as pd
 
 from ftztwin.appkit.frames import paired
 from ftztwin.appkit.runs import RunResult
-from ftztwin.report import HEADLINE
+from ftztwin.report import HEADLINE, format_interval
 from twin.stats import Interval
 
 __all__ = ["COMPARE_KPIS", "comparison_frame", "diff_frame", "long_frame", "run_label"]
@@ -31,14 +31,6 @@ COMPARE_KPIS = (
 def run_label(run: RunResult) -> str:
     """Return a column label that tells runs of like-named scenarios apart."""
     return f"{run.name} ({run.digest[:6]})"
-
-
-def _cell(iv: Interval) -> str:
-    if math.isnan(iv.mean):
-        return "–"
-    if math.isnan(iv.half_width):
-        return f"{iv.mean:.4g}"
-    return f"{iv.mean:.4g} ± {iv.half_width:.2g}"
 
 
 def _diff_cell(iv: Interval) -> str:
@@ -66,8 +58,8 @@ def comparison_frame(runs: Sequence[RunResult], kpis: Sequence[str] | None = Non
     for k in _kpis(runs, kpis):
         row = {"KPI": k}
         for run in runs:
-            row[run_label(run)] = _cell(
-                run.summary.get(k, Interval(math.nan, math.nan, math.nan, 0))
+            row[run_label(run)] = format_interval(
+                run.summary.get(k, Interval(math.nan, math.nan, math.nan, 0)), missing="–"
             )
         for run in runs[1:]:
             key = f"Δ {run_label(run)} − {run_label(base)} [95% CI]"

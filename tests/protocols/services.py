@@ -23,8 +23,7 @@ import pytest
 
 from hardware_models.modbus import BarrierPlc
 from hardware_models.mqtt import MqttSettings
-
-MOSQUITTO = "/usr/sbin/mosquitto"
+from live.broker import MOSQUITTO, PrivateBroker, free_port
 
 
 def need(binary: str) -> str:
@@ -38,12 +37,6 @@ def need(binary: str) -> str:
     pytest.skip(msg)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_port(port: int, timeout_s: float = 10.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -54,25 +47,13 @@ def wait_port(port: int, timeout_s: float = 10.0) -> None:
 
 
 @dataclass
-class Broker:
-    """A running mosquitto."""
+class Broker(PrivateBroker):
+    """A running mosquitto with the tests' extras (auth, TLS listener, more ports)."""
 
-    port: int
-    proc: subprocess.Popen[bytes]
-    folder: Path
     extra: dict[str, int] = field(default_factory=dict)  # more listeners: name -> port
 
     def settings(self, username: str | None = None, password: str | None = None) -> MqttSettings:
         return MqttSettings("127.0.0.1", self.port, username, password, connect_timeout_s=5.0)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start_mosquitto(
