@@ -4,17 +4,27 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 SCENARIO ?= scenarios/reform_2014.yaml
+# The locks pin every package, the build backend included, with hashes: a fresh machine
+# installs exactly the versions the suite passed with. pyproject keeps the compatible
+# ranges; `make lock` resolves them anew (dev.lock first, base.lock constrained by it, so
+# the two never disagree on a version).
+BASE_LOCK := requirements/base.lock
+DEV_LOCK  := requirements/dev.lock
+LOCK_CMD  := $(VENV)/bin/uv pip compile --generate-hashes --python-version 3.11 --quiet \
+             --custom-compile-command 'make lock'
 
-.PHONY: demo test lint typecheck unit bench system-deps schema clean
+.PHONY: demo test lint layers typecheck unit bench system-deps schema lock clean
 
-$(VENV)/.stamp-base: pyproject.toml
+# --no-build-isolation: the project is built by the locked setuptools in the venv, not by
+# whatever setuptools the index offers that day.
+$(VENV)/.stamp-base: pyproject.toml $(BASE_LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e .
+	$(PIP) install -q --require-hashes -r $(BASE_LOCK)
+	$(PIP) install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.stamp-dev: pyproject.toml $(VENV)/.stamp-base
-	$(PIP) install -q -e '.[dev]'
+$(VENV)/.stamp-dev: pyproject.toml $(DEV_LOCK) $(VENV)/.stamp-base
+	$(PIP) install -q --require-hashes -r $(DEV_LOCK)
 	touch $@
 
 demo: $(VENV)/.stamp-base
@@ -27,6 +37,10 @@ lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The layout table of the README as contracts ([tool.importlinter] in pyproject).
+layers: $(VENV)/.stamp-dev
+	$(VENV)/bin/lint-imports --no-cache
+
 typecheck: $(VENV)/.stamp-dev
 	$(VENV)/bin/mypy
 
@@ -35,13 +49,17 @@ typecheck: $(VENV)/.stamp-dev
 unit: $(VENV)/.stamp-dev
 	$(PY) -m pytest -n auto --dist loadgroup
 
-test: system-deps lint typecheck unit
+test: system-deps lint layers typecheck unit
 
 bench: $(VENV)/.stamp-dev
 	$(PY) -m benchmarks
 
 schema: $(VENV)/.stamp-base
 	$(VENV)/bin/ftztwin schema
+
+lock: $(VENV)/.stamp-dev
+	$(LOCK_CMD) --upgrade pyproject.toml requirements/build.in --extra dev -o $(DEV_LOCK)
+	$(LOCK_CMD) pyproject.toml requirements/build.in -c $(DEV_LOCK) -o $(BASE_LOCK)
 
 clean:
 	rm -rf $(VENV) out test-artifacts .pytest_cache .mypy_cache .ruff_cache

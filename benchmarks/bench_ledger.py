@@ -16,8 +16,8 @@ from pathlib import Path
 from benchmarks.harness import Result, best_rate, percentile
 from core.ledger import Account, AccountKind, Ledger, Line, Movement, MovementKind, PostedBy
 from core.ledger import PosterKind as PK
-from storage import MemoryStore
-from storage.sqlite import SqliteStore
+from ftz_stores import MemoryStore
+from ftz_stores.sqlite import SqliteStore
 
 ACC = Account("E2201000001", "3122440001", AccountKind.PROCESSING_E, "yangshan_port")
 N_LINES = 100

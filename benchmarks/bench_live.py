@@ -92,10 +92,10 @@ class _Rig:
     """A private broker, a PLC, a gate service on a thread, and one peer per device."""
 
     def __init__(self, lanes: int, ledger: str, passes: int) -> None:
+        from ftz_live.broker import PrivateBroker
+        from ftz_live.config import parse_live_site
+        from ftz_live.service import GateService
         from hardware_models.modbus import BarrierPlc
-        from live.broker import PrivateBroker
-        from live.config import parse_live_site
-        from live.service import GateService
 
         self.broker = PrivateBroker.start()
         self.plc = BarrierPlc(registers=2 * GATES * lanes + 2).start()
@@ -197,7 +197,7 @@ def _throughput(trucks: int = 6000, lanes: int = 4) -> tuple[float, int, float]:
 
 
 def run() -> list[Result]:
-    from live.broker import MOSQUITTO
+    from ftz_live.broker import MOSQUITTO
 
     try:
         import os
@@ -210,7 +210,7 @@ def run() -> list[Result]:
                 "live.latency_p99_ms", float("nan"), "ms", note="skipped: mosquitto not installed"
             )
         ]
-    logging.getLogger("live.ledger_sink").setLevel(logging.ERROR)
+    logging.getLogger("ftz_live.ledger_sink").setLevel(logging.ERROR)
     lat, lost = _latency()
     rate, missing, per_tx = _throughput()
     return [

@@ -13,7 +13,7 @@ import os
 import time
 
 from benchmarks.harness import Result
-from ftztwin.scenario import SCHEMA_PATH, load_scenario, parse_scenario
+from ftz_spec import SCHEMA_PATH, load_scenario, parse_scenario
 from ftztwin.sweep import DaskBackend, ProcessBackend, run_replications
 
 REPLICATIONS = 40

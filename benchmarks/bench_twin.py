@@ -17,7 +17,7 @@ import time
 import simpy
 
 from benchmarks.harness import Result
-from ftztwin.scenario import SCHEMA_PATH, load_scenario, parse_scenario
+from ftz_spec import SCHEMA_PATH, load_scenario, parse_scenario
 from twin.experiment import run_replication
 
 HORIZON_H = 24.0

@@ -7,14 +7,14 @@ KPIs are pure functions of records computed after the run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
 AttrValue = str | int | float | bool
 
-__all__ = ["AttrValue", "Lifecycle", "TraceRecord"]
+__all__ = ["AttrValue", "Lifecycle", "Recorder", "Sink", "TraceRecord"]
 
 
 class Lifecycle(StrEnum):
@@ -50,3 +50,30 @@ class TraceRecord:
     resource: str
     time_s: float
     attrs: Mapping[str, AttrValue] = field(default_factory=_no_attrs)
+
+
+Sink = Callable[[TraceRecord], None]
+
+
+class Recorder:
+    """Builds trace records and hands each to every sink; keeps none itself."""
+
+    def __init__(self, sinks: list[Sink] | None = None) -> None:
+        """Create a recorder writing to ``sinks``."""
+        self.sinks: list[Sink] = list(sinks or [])
+
+    def emit(
+        self,
+        case_id: str,
+        activity: str,
+        lifecycle: Lifecycle,
+        resource: str,
+        time_s: float,
+        attrs: Mapping[str, AttrValue] | None = None,
+    ) -> None:
+        """Record one lifecycle transition."""
+        # float(): SimPy's clock becomes a numpy float once a numpy draw enters a timeout;
+        # records and the event log keep plain floats.
+        rec = TraceRecord(case_id, activity, lifecycle, resource, float(time_s), dict(attrs or {}))
+        for sink in self.sinks:
+            sink(rec)

@@ -13,9 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ftztwin.cliargs import non_negative, positive
-from ftztwin.errors import UserError
-from ftztwin.scenario import (
+from ftz_spec import (
     SCHEMA_PATH,
     Scenario,
     digest,
@@ -23,7 +21,9 @@ from ftztwin.scenario import (
     parse_scenario,
     schema_json,
 )
-from ftztwin.scenario.risk import risk_setup
+from ftz_spec.errors import UserError
+from ftz_spec.risk import risk_setup
+from ftztwin.cliargs import non_negative, positive
 
 __all__ = ["main"]
 

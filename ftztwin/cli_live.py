@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ftz_spec.errors import UserError
 from ftztwin.cliargs import non_negative, positive
-from ftztwin.errors import UserError
 
 __all__ = ["cmd_run_hil", "cmd_serve_gate", "register"]
 
@@ -37,9 +37,9 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 def cmd_serve_gate(args: argparse.Namespace) -> int:
     """``ftztwin serve-gate --site SITE.yaml``: serve until SIGTERM or SIGINT, then exit 0."""
-    from live.config import load_live_site
-    from live.logs import configure_logging
-    from live.service import GateService
+    from ftz_live.config import load_live_site
+    from ftz_live.logs import configure_logging
+    from ftz_live.service import GateService
 
     configure_logging(args.log_level)
     service = GateService(load_live_site(args.site), hil=args.hil)
@@ -67,9 +67,9 @@ def _broker(text: str | None) -> Any:
 
 def cmd_run_hil(args: argparse.Namespace) -> int:
     """``ftztwin run-hil SCENARIO`` (also ``ftztwin run --hil``): replications one by one."""
+    from ftz_spec import digest, load_scenario, parse_scenario
+    from ftztwin.hil_run import run_hil
     from ftztwin.report import headline, kpi_table, staged_dir, write_results
-    from ftztwin.scenario import digest, load_scenario, parse_scenario
-    from live.hil_run import run_hil
     from twin.experiment import summarise
 
     data = load_scenario(args.scenario).model_dump(mode="json")

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ftz_spec import Scenario, digest, load_scenario, parse_scenario
 from ftztwin.cliargs import hours, positive
-from ftztwin.scenario import Scenario, digest, load_scenario, parse_scenario
 
 __all__ = ["cmd_staff", "cmd_sweep", "register"]
 

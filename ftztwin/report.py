@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ftztwin.scenario import Scenario, canonical_yaml, digest
+from ftz_spec import Scenario, canonical_yaml, digest
 from twin.experiment import ReplicationResult
 from twin.stats import Interval, mean_ci
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ftztwin.appkit import charts, compare, frames
+from ftztwin.appkit.scenarios import canonical_yaml
 from ftztwin.appkit.session import settings_sidebar
-from ftztwin.scenario import canonical_yaml
 
 settings_sidebar()
 st.title("Downloads 下载")

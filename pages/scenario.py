@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 
 import streamlit as st
-import yaml
 
 from ftztwin.appkit.form import apply_values, field_key, form_fields, get_path, problems_for
+from ftztwin.appkit.scenarios import (
+    ScenarioError,
+    canonical_yaml,
+    digest,
+    dump_draft,
+    parse_yaml_text,
+)
 from ftztwin.appkit.session import (
     load_file,
     scenario_dir,
@@ -17,8 +23,6 @@ from ftztwin.appkit.session import (
     use_data,
     working,
 )
-from ftztwin.errors import ScenarioError
-from ftztwin.scenario import canonical_yaml, digest, parse_scenario
 
 settings_sidebar()
 st.title("Scenario 情景")
@@ -99,30 +103,18 @@ else:
 
 with st.expander("Edit as YAML (advanced) 高级编辑"):
     st.caption("Any field of the scenario; validated in one step when applied.")
-    text = yaml.safe_dump(draft, sort_keys=False, allow_unicode=True)
+    text = dump_draft(draft)
     edited_text = st.text_area(
         "Scenario YAML", text, height=300, key=f"yaml:{digest(scenario)}:{hash(text)}"
     )
     if st.button("Validate and use this YAML 校验并应用"):
         try:
-            data = yaml.safe_load(edited_text)
-        except yaml.YAMLError as exc:
-            problem = getattr(exc, "problem", None) or str(exc)
-            show_problems(ScenarioError("edited YAML", [f"malformed YAML: {problem}"]))
+            valid = parse_yaml_text(edited_text)
+        except ScenarioError as exc:
+            show_problems(exc, "The YAML is not a valid scenario; the last valid one stays:")
         else:
-            if not isinstance(data, dict):
-                show_problems(ScenarioError("edited YAML", ["(top level): expected a mapping"]))
-            else:
-                data.pop("extends", None)
-                try:
-                    valid = parse_scenario(data, "edited YAML")
-                except ScenarioError as exc:
-                    show_problems(
-                        exc, "The YAML is not a valid scenario; the last valid one stays:"
-                    )
-                else:
-                    use_data(valid.model_dump(mode="json"), "edited YAML", as_base=True)
-                    st.rerun()
+            use_data(valid.model_dump(mode="json"), "edited YAML", as_base=True)
+            st.rerun()
 
 st.subheader("Save as a new scenario file 另存为")
 name = st.text_input("File name", f"{scenario.name}_edited.yaml", key="save_name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ftztwin.appkit import charts, compare, staffing
+from ftztwin.appkit.scenarios import ScenarioError, parse_scenario
 from ftztwin.appkit.session import (
     run_many,
     run_with_progress,
@@ -12,8 +13,6 @@ from ftztwin.appkit.session import (
     show_problems,
     working,
 )
-from ftztwin.errors import ScenarioError
-from ftztwin.scenario import parse_scenario
 
 settings_sidebar()
 st.title("Staffing 人员编制")

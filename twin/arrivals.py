@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ftztwin.scenario import Flow, Scenario
+from ftz_spec import Flow, Scenario
 
 __all__ = ["arrivals", "rate_per_s"]
 

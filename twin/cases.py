@@ -15,7 +15,7 @@ from core.gate import GatePass, GatePassItem
 from core.gate.iso6346 import with_check_digit
 from core.gate.readings import SealRead
 from core.risk import Declaration, GoodsLine, Procedure
-from ftztwin.scenario import Flow, Scenario
+from ftz_spec import Flow, Scenario
 from twin.enterprises import EnterpriseAgent, EnterpriseModel
 from twin.gate_process import Truck
 

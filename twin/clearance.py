@@ -12,7 +12,7 @@ from typing import Any
 from core.gate import Outcome
 from core.risk import CreditClass, Enterprise, Lane, RiskDecision
 from core.trace import Lifecycle
-from ftztwin.scenario import StaffRole, flow_line
+from ftz_spec import StaffRole, flow_line
 from twin.cases import Case
 from twin.gate_process import pass_gate
 from twin.inspection import inspect

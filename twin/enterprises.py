@@ -14,8 +14,8 @@ from collections import deque
 import mesa
 import numpy as np
 
-from ftztwin.scenario import Enterprises
-from ftztwin.scenario.uncertain import CREDIT_CLASSES
+from ftz_spec import Enterprises
+from ftz_spec.uncertain import CREDIT_CLASSES
 
 __all__ = ["EnterpriseAgent", "EnterpriseModel"]
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ftztwin.scenario import Scenario
-from twin.eventlog import EventLogWriter
+from core.trace import Recorder, Sink
+from ftz_spec import Scenario
+from ftz_stores.eventlog import EventLogWriter
 from twin.kpi import KpiAccumulator
 from twin.model import Twin, resource_capacity_s, resource_groups
-from twin.recorder import Recorder, Sink
 from twin.stats import Interval, mean_ci
 
 __all__ = ["ReplicationResult", "default_workers", "run_experiment", "run_replication", "summarise"]

@@ -27,8 +27,7 @@ from core.gate import (
     event_for,
 )
 from core.gate.readings import EPlateRead, SealRead
-from core.trace import Lifecycle
-from twin.recorder import Recorder
+from core.trace import Lifecycle, Recorder
 
 __all__ = ["GateSite", "Truck", "pass_gate", "truck_through_gate"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from core.risk import Lane, RiskDecision
 from core.trace import Lifecycle
-from ftztwin.scenario import StaffRole
+from ftz_spec import StaffRole
 from twin.cases import Case
 from twin.review import feed_back
 from twin.world import World, staff_task

@@ -30,7 +30,7 @@ from core.ledger import (
     PosterKind,
     WriteOffMode,
 )
-from storage import MemoryStore
+from ftz_stores import MemoryStore
 from twin.cases import Case
 from twin.enterprises import EnterpriseModel
 

@@ -15,9 +15,10 @@ import simpy
 from core.gate import DeviceKind, GateController
 from core.gate.readings import ACTUATOR_KINDS
 from core.risk import RiskEngine
-from ftztwin.gates import gate_policy
-from ftztwin.scenario import Scenario, StaffRole
-from ftztwin.scenario.risk import risk_setup
+from core.trace import Recorder
+from ftz_spec import Scenario, StaffRole
+from ftz_spec.gates import gate_policy
+from ftz_spec.risk import risk_setup
 from hardware_models import create_device
 from hardware_models.sim import PUBLISHED_SENSOR_PARAMS, SimSensorParams
 from twin.arrivals import arrivals
@@ -26,7 +27,6 @@ from twin.clearance import clearance
 from twin.enterprises import EnterpriseModel
 from twin.gate_process import GateSite
 from twin.ledger_link import LedgerLink
-from twin.recorder import Recorder
 from twin.rng import Streams
 from twin.staff import Staff, staff_seconds
 from twin.topology import build_topology

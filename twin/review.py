@@ -10,7 +10,7 @@ from collections.abc import Generator
 from typing import Any
 
 from core.risk import InspectionResult, Lane, RiskDecision
-from ftztwin.scenario import StaffRole
+from ftz_spec import StaffRole
 from twin.cases import Case
 from twin.world import World, staff_task
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import simpy
 
-from ftztwin.scenario import StaffPool, StaffRole
+from ftz_spec import StaffPool, StaffRole
 
 __all__ = ["Staff", "StaffUnit", "on_duty", "on_duty_fraction", "staff_seconds"]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from ftztwin.scenario import Scenario
+from ftz_spec import Scenario
 
 __all__ = ["build_topology", "draw_map", "route", "travel_time_min"]
 

@@ -11,7 +11,7 @@ from collections.abc import Generator
 from typing import Any
 
 from core.risk import CreditClass, Declaration, Enterprise, GoodsLine, Procedure
-from ftztwin.scenario import StaffRole
+from ftz_spec import StaffRole
 from twin.review import needs_review
 from twin.world import World, staff_task
 

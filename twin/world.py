@@ -15,12 +15,11 @@ import networkx as nx
 import simpy
 
 from core.risk import RiskEngine
-from core.trace import Lifecycle
-from ftztwin.scenario import Scenario, StaffRole
+from core.trace import Lifecycle, Recorder
+from ftz_spec import Scenario, StaffRole
 from twin.enterprises import EnterpriseModel
 from twin.gate_process import GateSite
 from twin.ledger_link import LedgerLink
-from twin.recorder import Recorder
 from twin.rng import Streams
 from twin.staff import Staff, StaffUnit
 from twin.topology import travel_time_min

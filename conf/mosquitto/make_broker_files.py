@@ -15,8 +15,8 @@ import re
 import sys
 from pathlib import Path
 
-from live.broker_acl import acl_text, broker_users, write_password_file
-from live.config import load_live_site
+from ftz_live.broker_acl import acl_text, broker_users, write_password_file
+from ftz_live.config import load_live_site
 
 
 def _env_name(user: str) -> str:

@@ -1,7 +1,7 @@
 """Bonded-goods ledger (账册): immutable movements, write-off states and their rules.
 
 Pure rules and a storage port; adapters (memory, SQLite, PostgreSQL) live in
-``storage/``. The twin and the gate call :class:`Ledger`.
+``ftz_stores/``. The twin and the gate call :class:`Ledger`.
 
 Modules:
     model: accounts, lines, movements, entries, balances.

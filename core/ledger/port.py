@@ -1,6 +1,6 @@
 """The storage port of the ledger: what the rules need from any store.
 
-The rules only ever see these two Protocols. Adapters live in ``storage/`` (memory,
+The rules only ever see these two Protocols. Adapters live in ``ftz_stores/`` (memory,
 SQLite, PostgreSQL) and all pass one contract suite. A write transaction is strictly
 serialised with every other writer (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory
 lock) and is committed when its ``with`` block ends without an error, rolled back

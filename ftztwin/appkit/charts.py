@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ftztwin.scenario import Scenario
+from ftz_spec import Scenario
 from twin.stats import Interval
 from twin.topology import build_topology, draw_map
 

@@ -2,7 +2,7 @@
 
 A field is addressed by its path in the scenario's data (``levers.h986.yangshan_port``),
 the same path a validation error names, so an error can be shown beside its widget.
-The form only edits data; :func:`ftztwin.scenario.parse_scenario` validates it in one step.
+The form only edits data; :func:`ftz_spec.parse_scenario` validates it in one step.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from core.trace import Lifecycle, TraceRecord
-from ftztwin.scenario import Scenario
+from ftz_spec import Scenario
 from twin.experiment import ReplicationResult
 from twin.kpi import compute_kpis
 from twin.stats import Interval, mean_ci

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ftztwin.scenario import Scenario
+from ftz_spec import Scenario
 
 __all__ = ["Snapshot", "gates_in", "read_uploaded_log", "snapshot"]
 
@@ -114,8 +114,8 @@ def read_uploaded_log(data: bytes) -> pd.DataFrame:
     """
     import io
 
+    from ftz_stores.eventlog import COLUMNS
     from ftztwin.appkit.runs import read_log
-    from twin.eventlog import COLUMNS
 
     try:
         text = data.decode("utf-8")

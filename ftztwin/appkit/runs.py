@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ftztwin.scenario import Scenario, digest, parse_scenario
-from twin.eventlog import read_event_log
+from ftz_spec import Scenario, digest, parse_scenario
+from ftz_stores.eventlog import read_event_log
 from twin.experiment import ReplicationResult, run_experiment, summarise
 from twin.stats import Interval
 

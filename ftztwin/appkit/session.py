@@ -19,9 +19,9 @@ from typing import Any
 
 import streamlit as st
 
+from ftz_spec import SCHEMA_PATH, Scenario, digest, load_scenario, parse_scenario
+from ftz_spec.errors import ScenarioError, UserError
 from ftztwin.appkit.runs import RunResult, RunSettings, RunStore, with_run_settings
-from ftztwin.errors import ScenarioError, UserError
-from ftztwin.scenario import SCHEMA_PATH, Scenario, digest, load_scenario, parse_scenario
 
 __all__ = [
     "DEFAULT_FILE",

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from ftz_spec import Scenario, StaffRole
 from ftztwin.appkit.frames import ROLE_LABELS
-from ftztwin.scenario import Scenario, StaffRole
 from twin.stats import Interval
 
 __all__ = [
@@ -105,7 +105,7 @@ def move_staff(data: Mapping[str, Any], from_pool: str, to_pool: str, n: int) ->
     """Return scenario data with ``n`` staff moved from one pool to another.
 
     The result is not validated here: a move that leaves a negative headcount comes back
-    from :func:`ftztwin.scenario.parse_scenario` as an error naming the pool's count.
+    from :func:`ftz_spec.parse_scenario` as an error naming the pool's count.
 
     Raises:
         KeyError: A pool id is not in the data.

@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ftztwin.scenario import Scenario, parse_scenario
+from ftz_spec import Scenario, parse_scenario
 from ftztwin.staffing.targets import CLEARED_RATIO, StaffingError, Target
 from ftztwin.sweep.backends import Backend, run_replications
 from twin.stats import Interval, mean_ci

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ftztwin.scenario import Scenario, StaffPool, StaffRole
+from ftz_spec import Scenario, StaffPool, StaffRole
 from ftztwin.staffing.evaluate import Evaluator, Verdict
 from ftztwin.staffing.targets import StaffingError
 from twin.staff import on_duty

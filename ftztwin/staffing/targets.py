@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ftztwin.errors import UserError
+from ftz_spec.errors import UserError
 from twin.stats import Interval
 
 __all__ = ["CLEARED_RATIO", "GUARD", "StaffingError", "Target", "parse_target", "with_guard"]

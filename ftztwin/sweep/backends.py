@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from ftztwin.scenario import Scenario
+from ftz_spec import Scenario
 from ftztwin.sweep.errors import SweepError
 from twin.experiment import ReplicationResult, run_replication
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ftztwin.errors import UserError
+from ftz_spec.errors import UserError
 
 __all__ = ["SweepError"]
 

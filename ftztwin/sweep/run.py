@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ftztwin.scenario import Scenario
+from ftz_spec import Scenario
 from ftztwin.sweep.backends import Backend, Task
 from ftztwin.sweep.spec import ResolvedPoint, SweepSpec, resolve_points
 from ftztwin.sweep.store import ResumeLog

@@ -34,10 +34,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, NonNegativeInt, PositiveInt, ValidationError, model_validator
 
-from ftztwin.errors import ScenarioError
-from ftztwin.scenario import Scenario, digest, load_scenario, parse_scenario
-from ftztwin.scenario.base import FieldPathError, Ident, Model
-from ftztwin.scenario.loader import describe_validation_error
+from ftz_spec import Scenario, digest, load_scenario, parse_scenario
+from ftz_spec.base import FieldPathError, Ident, Model
+from ftz_spec.errors import ScenarioError
+from ftz_spec.loader import describe_validation_error
 from ftztwin.sweep.design import Factor, Point, full_grid, latin_hypercube
 from ftztwin.sweep.errors import SweepError
 from ftztwin.sweep.paths import PathSyntaxError, apply, parse_path

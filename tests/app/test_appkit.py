@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
+from ftz_spec import StaffRole, digest, load_scenario, parse_scenario
+from ftz_spec.errors import ScenarioError
 from ftztwin.appkit import compare, frames, monitor, staffing
 from ftztwin.appkit.form import apply_values, field_key, form_fields, get_path
 from ftztwin.appkit.runs import RunSettings, RunStore, read_log, run_scenario, with_run_settings
-from ftztwin.errors import ScenarioError
-from ftztwin.scenario import StaffRole, digest, load_scenario, parse_scenario
 from tests.conftest import SCENARIOS
 
 GATE = "z1/g1/lanes"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ftztwin.scenario import digest, load_scenario
+from ftz_spec import digest, load_scenario
 from tests.app.conftest import BROKEN, errors, goto, metric, number
 
 

@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 FORBIDDEN_IMPORTS = {
     "simpy", "mesa", "streamlit", "yaml", "sqlite3", "psycopg", "psycopg2", "socket",
     "socketserver", "asyncio", "http", "urllib", "requests", "paho", "aiomqtt", "pymodbus",
-    "serial", "twin", "hardware_models", "ftztwin", "live", "storage", "app", "random",
+    "serial", "twin", "hardware_models", "ftztwin", "ftz_live", "ftz_stores", "ftz_spec", "app", "random",
     "time", "datetime", "os", "subprocess", "threading", "multiprocessing", "pandas",
     "matplotlib", "dask", "distributed",
 }  # fmt: skip
@@ -64,7 +64,7 @@ def test_importing_the_packages_starts_nothing():
     import sys
 
     code = (
-        "import threading, core, twin, hardware_models, live, ftztwin.cli;"
+        "import threading, core, ftz_spec, hardware_models, ftz_stores, twin, ftz_live, ftztwin.cli;"
         "assert threading.active_count() == 1, threading.enumerate()"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

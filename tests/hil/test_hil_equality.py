@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 
 from core.trace import Lifecycle
-from ftztwin.scenario import parse_scenario
-from live.hil import service_device_id
-from live.hil_run import hil_site, run_hil
+from ftz_live.hil import service_device_id
+from ftz_spec import parse_scenario
+from ftztwin.hil_run import hil_site, run_hil
 from twin.experiment import run_replication
 from twin.twin_fixtures import scenario_data
 

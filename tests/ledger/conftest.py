@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from core.ledger import Ledger
-from storage import MemoryStore
+from ftz_stores import MemoryStore
 from tests.ledger.helpers import ACC, LINES, LOG, LOG_LINES, fresh_pg_store
 
 
@@ -127,7 +127,7 @@ def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
         if backend == "memory":
             s: object = MemoryStore()
         elif backend == "sqlite":
-            from storage.sqlite import SqliteStore
+            from ftz_stores.sqlite import SqliteStore
 
             s = SqliteStore(tmp_path / f"ledger{len(made)}.sqlite")
         else:

@@ -9,7 +9,7 @@ import sys
 from decimal import Decimal
 
 from core.ledger import Ledger, Movement, MovementKind
-from storage.sqlite import SqliteStore
+from ftz_stores.sqlite import SqliteStore
 from tests.ledger.helpers import ACC, GATE, LINES
 
 

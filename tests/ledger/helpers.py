@@ -86,7 +86,7 @@ def fresh_pg_store(conninfo: str) -> object:
     """Return a PostgresStore in a brand-new schema of the session's database."""
     import psycopg
 
-    from storage.postgres import PostgresStore
+    from ftz_stores.postgres import PostgresStore
 
     schema = f"t{os.getpid()}_{next(_pg_counter)}"  # built from pid and counter only
     with psycopg.connect(conninfo, autocommit=True) as c:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.ledger import Ledger, StockReport
-from storage.sqlite import SqliteStore
+from ftz_stores.sqlite import SqliteStore
 from tests.ledger.helpers import ACC
 
 BATCH = 50

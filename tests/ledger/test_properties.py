@@ -28,8 +28,8 @@ from core.ledger import (
     WriteOffMode,
     WriteOffState,
 )
-from storage import MemoryStore
-from storage.sqlite import SqliteStore
+from ftz_stores import MemoryStore
+from ftz_stores.sqlite import SqliteStore
 from tests.ledger.helpers import ACC, GATE, LOG, LOG_LINES, D
 from tests.ledger.helpers import LINES as ALL_LINES
 

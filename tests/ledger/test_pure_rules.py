@@ -16,9 +16,9 @@ from core.ledger import (
     ListStatus,
     cross_check,
 )
-from storage.codec import decode, encode
-from storage.migrate import SchemaTooNew, migrations, pending
-from storage.sqlite import SqliteStore
+from ftz_stores.codec import decode, encode
+from ftz_stores.migrate import SchemaTooNew, migrations, pending
+from ftz_stores.sqlite import SqliteStore
 from tests.ledger.helpers import D
 
 MANIFEST = CargoDocument("MF1", "COSU123", ("TGHU1234567", "MSKU7654321"), 40, D("1200.5"), "C1")
@@ -62,7 +62,7 @@ FORBIDDEN = {
     "datetime",
     "twin",
     "hardware_models",
-    "storage",
+    "ftz_stores",
     "os",
     "io",
 }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.gate import GatePass, OpenBarrier
-from ftztwin.scenario import parse_scenario
-from live import WallClock, build_live_gate
-from twin.recorder import Recorder
+from core.trace import Recorder
+from ftz_live import WallClock, build_live_gate
+from ftz_spec import parse_scenario
 from twin.twin_fixtures import scenario_data
 
 

@@ -31,13 +31,13 @@ from core.ledger import (
     PosterKind,
     WriteOffMode,
 )
+from ftz_live.codec import encode_gate_pass
+from ftz_live.config import LiveSiteError, parse_live_site
+from ftz_live.ledger_sink import LedgerSink
+from ftz_live.service import GateService
+from ftz_stores import MemoryStore
+from ftz_stores.sqlite import SqliteStore
 from hardware_models.mqtt import MqttDevicePeer, arrival_topic
-from live.codec import encode_gate_pass
-from live.config import LiveSiteError, parse_live_site
-from live.ledger_sink import LedgerSink
-from live.service import GateService
-from storage import MemoryStore
-from storage.sqlite import SqliteStore
 from tests.protocols import services
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

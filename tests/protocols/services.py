@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from ftz_live.broker import MOSQUITTO, PrivateBroker, free_port
 from hardware_models.modbus import BarrierPlc
 from hardware_models.mqtt import MqttSettings
-from live.broker import MOSQUITTO, PrivateBroker, free_port
 
 
 def need(binary: str) -> str:

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
+from ftz_live.broker_acl import BrokerUser, acl_text, write_password_file
 from hardware_models.http import HttpPlateCamera
 from hardware_models.mqtt import MqttDevicePeer, MqttPlateCamera, MqttSettings, bus_for
 from hardware_models.security import encode_envelope
-from live.broker_acl import BrokerUser, acl_text, write_password_file
 from tests.protocols import services
 from tests.protocols.fakes import FakeClock, post_event, wait_handled
 

@@ -8,12 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.gate import DeviceKind
+from ftz_live.codec import decode_command, decode_gate_pass
 from hardware_models.mqtt import MqttPlateCamera
 from hardware_models.real import decode_value, encode_value
 from hardware_models.security import Envelope, encode_envelope, parse_envelope
 from hardware_models.serial import SerialToledoWeighbridge, encode_frame, parse_frame, split_frames
 from hardware_models.serial.toledo import ToledoFrame
-from live.codec import decode_command, decode_gate_pass
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),

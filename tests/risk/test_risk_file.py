@@ -10,8 +10,8 @@ from core.risk import (
     policy_from_mapping,
     setup_from_mapping,
 )
-from ftztwin.errors import UserError
-from ftztwin.risk_file import DEFAULT_RISK_FILE, RiskFileError, load_risk_file, load_risk_table
+from ftz_spec.errors import UserError
+from ftz_spec.risk_file import DEFAULT_RISK_FILE, RiskFileError, load_risk_file, load_risk_table
 from tests.risk.helpers import declaration
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftztwin.scenario import load_scenario, merge
+from ftz_spec import load_scenario, merge
 
 
 def test_variant_overrides_a_nested_value_and_keeps_the_rest(write_yaml, minimal_yaml):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ftztwin.scenario import SCHEMA_PATH, Scenario, digest, load_scenario, schema_json
+from ftz_spec import SCHEMA_PATH, Scenario, digest, load_scenario, schema_json
 from tests.conftest import SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("*.yaml"))
@@ -47,7 +47,7 @@ def test_baseline_and_reform_differ_only_in_levers_and_staffing():
 
 
 def test_shipped_staffing_matches_the_plan_403_before_and_503_after():
-    from ftztwin.scenario import StaffRole
+    from ftz_spec import StaffRole
 
     def by_group(name):
         site = load_scenario(SCENARIOS / name).site

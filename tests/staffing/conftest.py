@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import yaml
 
-from ftztwin.scenario import Scenario, parse_scenario
+from ftz_spec import Scenario, parse_scenario
 from ftztwin.sweep.backends import Backend
 from tests.conftest import MINIMAL
 from twin.experiment import ReplicationResult

@@ -7,8 +7,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ftz_spec import parse_scenario
 from ftztwin.cli import main
-from ftztwin.scenario import parse_scenario
 from ftztwin.staffing import (
     Evaluator,
     StaffingError,

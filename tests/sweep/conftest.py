@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ftztwin.scenario import Scenario, parse_scenario
+from ftz_spec import Scenario, parse_scenario
 from ftztwin.sweep.backends import SerialBackend, Task
 from tests.conftest import MINIMAL
 from twin.experiment import ReplicationResult

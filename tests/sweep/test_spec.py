@@ -75,6 +75,6 @@ def test_a_point_key_changes_with_the_seed_and_the_replications(sweep_file):
 
 
 def test_sweep_error_is_a_user_error():
-    from ftztwin.errors import UserError
+    from ftz_spec.errors import UserError
 
     assert issubclass(SweepError, UserError)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftztwin.scenario import Scenario, load_scenario, merge, parse_scenario
+from ftz_spec import Scenario, load_scenario, merge, parse_scenario
 from tests.conftest import SCENARIOS
 
 

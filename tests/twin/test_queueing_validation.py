@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ftztwin.scenario import parse_scenario
+from ftz_spec import parse_scenario
 from twin.experiment import run_experiment
 from twin.stats import mean_ci
 from twin.twin_fixtures import scenario_data

@@ -8,7 +8,7 @@ import simpy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftztwin.scenario import Enterprises, StaffPool, load_scenario
+from ftz_spec import Enterprises, StaffPool, load_scenario
 from tests.conftest import SCENARIOS
 from twin.enterprises import EnterpriseModel
 from twin.staff import Staff, on_duty, staff_seconds

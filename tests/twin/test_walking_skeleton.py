@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from core.gate import GatePass
-from core.trace import Lifecycle
-from ftztwin.scenario import parse_scenario
+from core.trace import Lifecycle, Recorder
+from ftz_spec import parse_scenario
 from twin.experiment import run_replication
 from twin.gate_process import truck_through_gate
 from twin.model import Twin
-from twin.recorder import Recorder
 from twin.twin_fixtures import scenario_data
 
 

@@ -1,0 +1,189 @@
+"""Reading scenario files: YAML (safe_load only), ``extends:`` merging, validation.
+
+Every problem becomes a :class:`~ftz_spec.errors.ScenarioError` that names the file, the
+field path and the bad value, so the CLI and the app can show it without a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ftz_spec.errors import ScenarioError
+from ftz_spec.models import FieldPathError, Scenario
+
+__all__ = [
+    "canonical_yaml",
+    "describe_validation_error",
+    "digest",
+    "load_scenario",
+    "merge",
+    "parse_scenario",
+]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, merge and validate the scenario file at ``path``.
+
+    Raises:
+        ScenarioError: The file is missing, malformed, has a missing or cyclic
+            ``extends``, or does not validate.
+    """
+    path = Path(path)
+    data = _resolve(path, ())
+    return parse_scenario(data, str(path))
+
+
+def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
+    """Validate already-loaded (and merged) data as a scenario.
+
+    Raises:
+        ScenarioError: The data does not validate; one line per problem.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [f"(top level): expected a mapping, got {_show(data)}"])
+    data = {k: v for k, v in data.items() if k != "extends"}
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            source, [describe_validation_error(err) for err in exc.errors()]
+        ) from None
+
+
+def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        via = f" (extends from {chain[-1]})" if chain else ""
+        raise ScenarioError(where, [f"file not found{via}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(where, [f"cannot read file: {exc}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(where, [f"malformed YAML: {at}{problem}"]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(where, [f"(top level): expected a mapping, got {_show(data)}"])
+    return data
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
+        raise ScenarioError(str(chain[-1]), [f"extends: cyclic extends ({cycle})"])
+    data = _read_yaml(path, chain)
+    base_name = data.get("extends")
+    if base_name is None:
+        return data
+    if not isinstance(base_name, str) or not base_name:
+        raise ScenarioError(str(path), [f"extends: expected a file name, got {_show(base_name)}"])
+    base = _resolve(path.parent / base_name, (*chain, resolved))
+    try:
+        return merge(base, {k: v for k, v in data.items() if k != "extends"})
+    except MergeError as exc:
+        raise ScenarioError(str(path), [f"extends: {exc}"]) from None
+
+
+def merge(base: Any, override: Any) -> Any:
+    """Merge ``override`` onto ``base``.
+
+    Mappings merge key by key (a ``null`` value removes the key); lists whose items all
+    have an ``id`` merge item by item on that id (new ids are appended); any other value
+    in ``override`` replaces the one in ``base``.
+    """
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            if value is None:
+                out.pop(key, None)
+            elif key in out:
+                out[key] = merge(out[key], value)
+            else:
+                out[key] = value
+        return out
+    if _id_list(base) and _id_list(override):
+        out_list = list(base)
+        for item in override:
+            matches = [i for i, b in enumerate(out_list) if _same_item(b, item)]
+            if len(matches) > 1:
+                raise MergeError(
+                    f"item id {item['id']!r} is ambiguous in the base; give its zone too"
+                )
+            if matches:
+                out_list[matches[0]] = merge(out_list[matches[0]], item)
+            else:
+                out_list.append(item)
+        return out_list
+    return override
+
+
+class MergeError(ValueError):
+    """An override item that matches more than one base item."""
+
+
+def _same_item(base: dict[str, Any], item: dict[str, Any]) -> bool:
+    # Gates share ids across zones (gate_1L_01 in every zone), so a zone, when the
+    # override names one, is part of the identity.
+    if base.get("id") != item.get("id"):
+        return False
+    return "zone" not in item or base.get("zone") == item.get("zone")
+
+
+def _id_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) and "id" in v for v in value)
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in {"fixed", "exponential", "lognormal", "triangular", "uniform"}:
+            continue  # pydantic names the union member; the user wrote no such key
+        elif isinstance(part, str) and ("." in part or "[" in part):
+            out += f"[{part!r}]"  # a key that is itself a path (sweep factors)
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def describe_validation_error(err: Any) -> str:
+    """One line for one pydantic error: field path, message and the bad value."""
+    loc = tuple(err.get("loc", ()))
+    ctx_error = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, FieldPathError):
+        return f"{_path(loc + ctx_error.path)}: {ctx_error.message} (got {_show(ctx_error.value)})"
+    msg = err.get("msg", "invalid")
+    if err.get("type") == "extra_forbidden":
+        return f"{_path(loc)}: unknown key (got {_show(err.get('input'))})"
+    if err.get("type") == "missing":
+        return f"{_path(loc)}: required field is missing"
+    return f"{_path(loc)}: {msg} (got {_show(err.get('input'))})"
+
+
+def canonical_yaml(scenario: Scenario) -> str:
+    """Return the resolved scenario as canonical YAML (sorted keys, no ``extends``)."""
+    data = scenario.model_dump(mode="json", exclude={"extends"})
+    return yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=False)
+
+
+def digest(scenario: Scenario) -> str:
+    """Return the sha256 hex digest of :func:`canonical_yaml`."""
+    return hashlib.sha256(canonical_yaml(scenario).encode("utf-8")).hexdigest()

@@ -1,0 +1,249 @@
+"""Uncertainties: what the planner cannot control (traffic, behaviour, devices, durations)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, field_validator
+
+from core.gate import DeviceKind
+from ftz_spec.base import Ident, Model, Probability
+from ftz_spec.dists import Dist, Exponential, Fixed, LogNormal, Triangular
+
+__all__ = [
+    "CREDIT_CLASSES",
+    "DeviceUncertainty",
+    "Enterprises",
+    "Flow",
+    "FlowKind",
+    "Outage",
+    "Times",
+    "Uncertainties",
+]
+
+FlowKind = Literal[
+    "first_line_entry",
+    "first_line_exit",
+    "second_line_import",
+    "second_line_export",
+    "transfer_between_zones",
+    "bonded_exhibition",
+]
+CREDIT_CLASSES = ("advanced_certified", "general_certified", "general_credit", "dishonest")
+
+
+class Flow(Model):
+    """A stream of trucks of one kind through a zone's gates."""
+
+    id: Ident
+    kind: FlowKind
+    zone: str = Field(
+        description="The zone whose gate the goods cross (the origin zone of a transfer)"
+    )
+    to: str | None = Field(default=None, description="Destination zone of a transfer")
+    place: str | None = Field(
+        default=None, description="Outside end: terminal, airport, market, venue"
+    )
+    trucks_per_day: NonNegativeFloat
+    gate: str | None = Field(
+        default=None, description="<zone>/<gate>; default: the zone's first gate on the line"
+    )
+
+
+class Enterprises(Model):
+    """The enterprise population (Mesa agents) and its true behaviour, known only to the twin."""
+
+    count: PositiveInt = 400
+    credit_mix: dict[str, Probability] = Field(
+        default={
+            "advanced_certified": 0.08,
+            "general_certified": 0.22,
+            "general_credit": 0.65,
+            "dishonest": 0.05,
+        },
+        description="Share of enterprises per credit class (assumption)",
+    )
+    violation_propensity: dict[str, Probability] = Field(
+        default={
+            "advanced_certified": 0.002,
+            "general_certified": 0.005,
+            "general_credit": 0.015,
+            "dishonest": 0.08,
+        },
+        description="True share of an enterprise's declarations that hold a violation (assumption)",
+    )
+    violation_scale: NonNegativeFloat = Field(
+        default=1.0, description="What-if multiplier on every propensity"
+    )
+    size_sigma: NonNegativeFloat = Field(
+        default=1.2, description="Log-normal spread of traffic shares"
+    )
+    processing_share: Probability = Field(
+        default=0.3, description="Share in processing trade (加工贸易)"
+    )
+    adapt_probability: Probability = Field(
+        default=0.7, description="Chance a caught violator moves to other goods"
+    )
+    hs_chapters: tuple[str, ...] = Field(
+        default=(
+            "84",
+            "85",
+            "39",
+            "61",
+            "62",
+            "64",
+            "42",
+            "71",
+            "87",
+            "22",
+            "33",
+            "90",
+            "94",
+            "95",
+            "73",
+        ),
+        min_length=2,
+    )
+    origins: tuple[str, ...] = Field(
+        default=("US", "JP", "KR", "DE", "VN", "TW", "HK", "FR", "IT", "TH"), min_length=1
+    )
+    value_per_truck_cny: Dist = LogNormal(mean=400_000.0, sd=500_000.0)
+    weight_per_truck_kg: Dist = Triangular(low=2_000.0, mode=9_000.0, high=20_000.0)
+
+    @field_validator("credit_mix", "violation_propensity")
+    @classmethod
+    def _credit_classes(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = set(v) - set(CREDIT_CLASSES)
+        if unknown:
+            raise ValueError(
+                f"unknown credit class {sorted(unknown)[0]!r}; known: {', '.join(CREDIT_CLASSES)}"
+            )
+        return v
+
+    @field_validator("credit_mix")
+    @classmethod
+    def _sums_to_one(cls, v: dict[str, float]) -> dict[str, float]:
+        if abs(sum(v.values()) - 1.0) > 1e-6:
+            raise ValueError(f"shares must sum to 1, got {sum(v.values()):.4f}")
+        return v
+
+
+class DeviceUncertainty(Model):
+    """How a kind of simulated device errs and fails."""
+
+    latency_s: Dist = Fixed(value=0.5)
+    misread_rate: Probability = 0.0
+    miss_rate: Probability = 0.0
+    noise_sd: NonNegativeFloat = Field(
+        default=0.0, description="Measurement noise in the kind's unit (kg for weighbridges)"
+    )
+    mttf_h: PositiveFloat | None = None
+    mttr_min: PositiveFloat = 30.0
+    stuck_share: Probability = Field(
+        default=0.0, description="Share of failures that leave the device stuck on its last value"
+    )
+
+
+class Times(Model):
+    """Activity durations. Published figures are marked; everything else is an assumption."""
+
+    auto_check_s: Dist = Field(
+        default=LogNormal(mean=10.0, sd=3.0),
+        description="Intelligent gate, all data match: ~10 s (published)",
+    )
+    manual_check_s: Dist = Field(
+        default=LogNormal(mean=60.0, sd=20.0), description="Officer checks gate pass and vehicle"
+    )
+    manual_post_s: Dist = Field(
+        default=Exponential(mean=300.0), description="Manual post (转岗) after a diversion"
+    )
+    doc_review_min: Dist = Field(
+        default=LogNormal(mean=12.0, sd=5.0), description="Review of one declaration on paper"
+    )
+    doc_review_paperless_min: Dist = Field(
+        default=LogNormal(mean=6.0, sd=2.5), description="Review of an electronic declaration"
+    )
+    paper_delivery_h: Dist = Field(
+        default=Triangular(low=0.5, mode=2.0, high=6.0), description="Waiting for paper documents"
+    )
+    approval_level_min: Dist = Field(
+        default=LogNormal(mean=15.0, sd=5.0), description="Work of one approval level"
+    )
+    approval_handoff_h: Dist = Field(
+        default=Triangular(low=0.5, mode=2.0, high=8.0),
+        description="Hand-off between approval levels",
+    )
+    scan_s: Dist = Field(
+        default=Triangular(low=120.0, mode=150.0, high=210.0),
+        description="H986 scan: ~2.5 min (published)",
+    )
+    image_analysis_min: Dist = Field(
+        default=LogNormal(mean=5.0, sd=2.0), description="Officer reads the scan image"
+    )
+    physical_inspection_min: Dist = Field(
+        default=LogNormal(mean=60.0, sd=25.0),
+        description="Opening and checking a container, 2 officers",
+    )
+    post_audit_h: Dist = Field(
+        default=LogNormal(mean=16.0, sd=8.0), description="One post-clearance audit (稽查)"
+    )
+    risk_analysis_min: Dist = Field(
+        default=Fixed(value=3.0), description="Analyst time per inspection result fed back"
+    )
+    risk_daily_h: NonNegativeFloat = Field(
+        default=2.0, description="Analyst hours per analyst-day for targeting work"
+    )
+    support_h_per_staff_day: NonNegativeFloat = Field(
+        default=0.2, description="Support hours each staff member causes per day"
+    )
+    writeoff_manual_h: NonNegativeFloat = Field(
+        default=6.0,
+        description="Monthly write-off (核销) per processing enterprise, by unit consumption",
+    )
+    writeoff_work_order_h: NonNegativeFloat = Field(
+        default=1.0, description="The same with work-order write-off (工单核销)"
+    )
+    transfer_escort_min: Dist = Field(
+        default=LogNormal(mean=10.0, sd=4.0),
+        description="Officer time per escorted transfer without self-transport",
+    )
+
+
+class Outage(Model):
+    """A resource out of service for a time window (e.g. an H986 breakdown)."""
+
+    resource: str = Field(description="<zone>/h986 or <zone>/<gate>")
+    from_h: NonNegativeFloat
+    to_h: NonNegativeFloat
+
+
+class Uncertainties(Model):
+    """What the planner cannot control."""
+
+    traffic_scale: PositiveFloat = 1.0
+    flows: tuple[Flow, ...] = ()
+    hourly_profile: tuple[NonNegativeFloat, ...] = Field(
+        default=(1.0,) * 24, min_length=24, max_length=24
+    )
+    weekly_profile: tuple[NonNegativeFloat, ...] = Field(
+        default=(1.0,) * 7, min_length=7, max_length=7
+    )
+    enterprises: Enterprises = Enterprises()
+    plate_mismatch_rate: Probability = Field(
+        default=0.002, description="Trucks whose plate is not the gate pass's"
+    )
+    approval_share: Probability = Field(
+        default=0.05,
+        description="Declarations needing an approval (modification, anomaly, deposit)",
+    )
+    detection: dict[str, Probability] = Field(
+        default={"documentary": 0.25, "scan": 0.6, "physical": 0.9, "post_audit": 0.5},
+        description="Chance that a check of this kind finds a violation that is there",
+    )
+    duty_rate: Probability = Field(
+        default=0.098, description="Mean import duty rate, 2013 simple average MFN tariff 9.8%"
+    )
+    vat_rate: Probability = Field(default=0.17, description="Import VAT 17% (2014)")
+    devices: dict[DeviceKind, DeviceUncertainty] = Field(default_factory=dict)
+    times: Times = Times()
+    outages: tuple[Outage, ...] = ()

@@ -1,1 +1,0 @@
-"""Versioned SQL migrations, one file per version and dialect (see storage.migrate)."""
