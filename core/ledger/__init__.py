@@ -1,39 +1,61 @@
-"""Bonded-goods ledger (账册): immutable movements, write-off states and their rules.
+"""Bonded-goods ledger (账册) as Golden Customs II keeps it: pure rules and a storage port.
 
-Pure rules and a storage port; adapters (memory, SQLite, PostgreSQL) live in
-``ftz_stores/``. The twin and the gate call :class:`Ledger`.
+Adapters (memory, SQLite, PostgreSQL) live in ``ftz_stores/`` and pass one contract
+suite. The twin, the gate and the customs back office call :class:`Ledger`;
+``ledger.passes`` is the central gate-pass state, ``ledger.tax`` the tax desk,
+``ledger.outbox(name)`` the delivery of events to a consumer.
 
 Modules:
-    model: accounts, lines, movements, entries, balances.
+    model: accounts, lines and their tables, movements, entries, balances.
+    filings: account-book filing, merge relations (归并关系).
     posting: how a movement changes a line; idempotency; overdraw refusal.
-    lists, list_rules: bonded lists (核注清单), gate passes (核放单), write-off states.
-    workorders: work-order write-off (工单核销) and consumption drift.
-    obligations: enter first, declare later (先进区、后报关); consolidated declaration.
-    tax, tax_rules: self-assessed tax, consolidated payment, selective taxation, guarantees.
-    crosscheck: manifest / delivery order / declaration cross-check.
-    reconcile: reconciliation (报核) and stocktake.
+    lists, list_rules, writeoff: bonded lists (核注清单) of four kinds, write-off states.
+    passes, pass_filing, pass_rules, pass_desk: gate passes (核放单): register, reserve, post, void.
+    transfers: transfers as a journey (分送集报): dispatched → in transit → received.
+    declarations, declaration_rules: customs declarations (报关单) and their lines.
+    obligations, holds: deadlines of enter-first and batch declaration, their holds.
+    crosscheck: manifest / delivery order / declaration check in the first-line flow.
+    workorders: work-order write-off (工单核销) by filed unit-consumption versions.
+    tax, tax_rules, tax_desk: self-assessed tax, consolidated payment, guarantees.
+    review: dual review (双人复核) with separated duties; the audit trail.
+    reconcile: reconciliation (报核), account write-off (账册核销), stocktake.
+    outbox: at-least-once delivery of the ledger's events.
     port: the storage Protocols.
 """
 
-from core.ledger.crosscheck import CargoDocument, cross_check
+from core.ledger.crosscheck import CargoDocument, CargoDocuments, Delivered, cross_check
+from core.ledger.declarations import LEVY_MODES, CustomsDeclaration, DeclarationLine
 from core.ledger.errors import (
+    AccountOnHold,
     AlreadyCorrected,
+    BadDeclaration,
+    BadFiling,
     BadQuantity,
+    DeclarationMismatch,
     DualReviewRequired,
+    GatePassRefused,
+    GoodsOnHold,
     GuaranteeExhausted,
     IdempotencyConflict,
+    InvalidDeclarationState,
     InvalidListState,
+    InvalidPassState,
     LedgerError,
     ModeNotAllowed,
     OverBinding,
     Overdraw,
     ReferenceConflict,
+    TaxBasisMismatch,
+    TransferRefused,
     UnknownAccount,
     UnknownDocument,
     UnknownLine,
     WrongUnit,
 )
 from core.ledger.events import (
+    AccountHeld,
+    AccountHoldLifted,
+    AccountWrittenOff,
     BalanceMismatchFound,
     ConsolidatedDeclarationFiled,
     ConsumptionDrifted,
@@ -43,25 +65,38 @@ from core.ledger.events import (
     EntryReversed,
     FieldMismatch,
     GatePassageRecorded,
+    GoodsHeld,
     GuaranteeDrawnDown,
     GuaranteeWrittenOff,
+    HoldReleased,
+    LateDeclarationFeeAssessed,
+    LatePaymentInterestCharged,
     LedgerEvent,
     ListClosedOut,
     ListPreWrittenOff,
     ListVoided,
     ListWrittenOff,
+    PassCancelled,
+    PassRefused,
     ReportedStockDiffered,
+    ReservationVoided,
     StocktakeDiscrepancyFound,
     TaxBillConsolidated,
+    TaxBillOverdue,
+    TransferArrived,
+    TransferDeparted,
+    TransferTimedOut,
 )
-from core.ledger.ledger import Correction, Ledger, LedgerPolicy
+from core.ledger.filings import MergeRelation
+from core.ledger.holds import AccountHold
+from core.ledger.ledger import Correction, Ledger
 from core.ledger.lists import (
     BondedList,
     DeclarationDoc,
     Direction,
     GatePassage,
     GatePassBinding,
-    GatePassDoc,
+    ListKind,
     ListLine,
     ListStatus,
     WriteOffMode,
@@ -70,20 +105,36 @@ from core.ledger.lists import (
 from core.ledger.model import (
     Account,
     AccountKind,
-    DualReview,
     Entry,
     EntryStatus,
     Line,
     LineBalance,
+    LineTable,
     Movement,
     MovementKind,
     PostedBy,
     PosterKind,
 )
-from core.ledger.obligations import EntryObligation, ManifestEntry
+from core.ledger.obligations import DeadlinePolicy, EntryObligation, ManifestEntry
+from core.ledger.outbox import Outbox, OutboxItem
+from core.ledger.pass_desk import GatePasses
+from core.ledger.passes import (
+    GatePassFiling,
+    PassBindingKind,
+    PassItem,
+    PassState,
+    PassStatus,
+    PassUse,
+    Refusal,
+    RefusalReason,
+    Reservation,
+    ReservationStatus,
+)
 from core.ledger.port import LedgerStore, LedgerTx
 from core.ledger.posting import PostResult, PostStatus
 from core.ledger.reconcile import StockReport
+from core.ledger.review import DualReview, ReviewItem, ReviewRecord
+from core.ledger.service import LedgerPolicy
 from core.ledger.tax import (
     Guarantee,
     GuaranteeKind,
@@ -92,26 +143,43 @@ from core.ledger.tax import (
     TaxAssessment,
     TaxBasis,
     TaxBill,
+    TaxPolicy,
     quote_selective_tax,
     self_assess,
 )
+from core.ledger.tax_desk import TaxDesk
+from core.ledger.transfers import TransferState, TransferStatus
 from core.ledger.workorders import BomLine, FiledConsumption, WorkOrder
 
 __all__ = [
+    "LEVY_MODES",
     "Account",
+    "AccountHeld",
+    "AccountHold",
+    "AccountHoldLifted",
     "AccountKind",
+    "AccountOnHold",
+    "AccountWrittenOff",
     "AlreadyCorrected",
+    "BadDeclaration",
+    "BadFiling",
     "BadQuantity",
     "BalanceMismatchFound",
     "BomLine",
     "BondedList",
     "CargoDocument",
+    "CargoDocuments",
     "ConsolidatedDeclarationFiled",
     "ConsumptionDrifted",
     "Correction",
+    "CustomsDeclaration",
+    "DeadlinePolicy",
     "DeclarationDoc",
+    "DeclarationLine",
+    "DeclarationMismatch",
     "DeclarationOverdue",
     "DeclarationReleased",
+    "Delivered",
     "Direction",
     "DocumentsMismatched",
     "DualReview",
@@ -123,16 +191,25 @@ __all__ = [
     "FieldMismatch",
     "FiledConsumption",
     "GatePassBinding",
-    "GatePassDoc",
+    "GatePassFiling",
+    "GatePassRefused",
     "GatePassage",
     "GatePassageRecorded",
+    "GatePasses",
+    "GoodsHeld",
+    "GoodsOnHold",
     "Guarantee",
     "GuaranteeDrawnDown",
     "GuaranteeExhausted",
     "GuaranteeKind",
     "GuaranteeWrittenOff",
+    "HoldReleased",
     "IdempotencyConflict",
+    "InvalidDeclarationState",
     "InvalidListState",
+    "InvalidPassState",
+    "LateDeclarationFeeAssessed",
+    "LatePaymentInterestCharged",
     "Ledger",
     "LedgerError",
     "LedgerEvent",
@@ -141,7 +218,9 @@ __all__ = [
     "LedgerTx",
     "Line",
     "LineBalance",
+    "LineTable",
     "ListClosedOut",
+    "ListKind",
     "ListLine",
     "ListPreWrittenOff",
     "ListStatus",
@@ -149,24 +228,51 @@ __all__ = [
     "ListWrittenOff",
     "ManifestEntry",
     "MaterialValue",
+    "MergeRelation",
     "ModeNotAllowed",
     "Movement",
     "MovementKind",
+    "Outbox",
+    "OutboxItem",
     "OverBinding",
     "Overdraw",
+    "PassBindingKind",
+    "PassCancelled",
+    "PassItem",
+    "PassRefused",
+    "PassState",
+    "PassStatus",
+    "PassUse",
     "PostResult",
     "PostStatus",
     "PostedBy",
     "PosterKind",
     "ReferenceConflict",
+    "Refusal",
+    "RefusalReason",
     "ReportedStockDiffered",
+    "Reservation",
+    "ReservationStatus",
+    "ReservationVoided",
+    "ReviewItem",
+    "ReviewRecord",
     "SelectiveTaxQuote",
     "StockReport",
     "StocktakeDiscrepancyFound",
     "TaxAssessment",
     "TaxBasis",
+    "TaxBasisMismatch",
     "TaxBill",
     "TaxBillConsolidated",
+    "TaxBillOverdue",
+    "TaxDesk",
+    "TaxPolicy",
+    "TransferArrived",
+    "TransferDeparted",
+    "TransferRefused",
+    "TransferState",
+    "TransferStatus",
+    "TransferTimedOut",
     "UnknownAccount",
     "UnknownDocument",
     "UnknownLine",

@@ -13,7 +13,9 @@ from typing import TypeVar
 from core.ledger.errors import UnknownAccount, UnknownDocument, UnknownLine
 from core.ledger.events import LedgerEvent
 from core.ledger.model import Account, Entry, Line, LineBalance
+from core.ledger.passes import PassUse
 from core.ledger.port import LedgerTx
+from core.ledger.review import AUTOMATIC, DualReview, ReviewItem, ReviewRecord
 
 __all__ = ["Books"]
 
@@ -26,6 +28,7 @@ class Books:
 
     __slots__ = (
         "_accounts",
+        "_audit",
         "_balances",
         "_dirty_docs",
         "_docs",
@@ -34,6 +37,7 @@ class Books:
         "_lines",
         "_new_accounts",
         "_new_lines",
+        "_pass_uses",
         "_seq",
         "events",
         "now",
@@ -54,6 +58,8 @@ class Books:
         self._dirty_docs: dict[tuple[str, str], object] = {}
         self._new_accounts: list[Account] = []
         self._new_lines: list[Line] = []
+        self._audit: list[ReviewRecord] = []
+        self._pass_uses: list[PassUse] = []
         self._seq = -1
 
     def find_account(self, account_id: str) -> Account | None:
@@ -157,6 +163,22 @@ class Books:
         self._docs[(kind, doc_id)] = doc
         self._dirty_docs[(kind, doc_id)] = doc
 
+    def audit(
+        self,
+        doc_ref: str,
+        item: ReviewItem,
+        action: str,
+        review: DualReview | None,
+        detail: str = "",
+    ) -> None:
+        """Append one line to the audit trail (``review`` None: an automatic action)."""
+        maker, reviewers = (AUTOMATIC, ()) if review is None else (review.maker, review.reviewers)
+        self._audit.append(ReviewRecord(doc_ref, item, action, maker, reviewers, self.now, detail))
+
+    def use_pass(self, use: PassUse) -> None:
+        """Record one consumed pass leg (the store refuses a second use of the leg)."""
+        self._pass_uses.append(use)
+
     def emit(self, event: LedgerEvent) -> None:
         """Record an event (returned to the caller and written to the outbox)."""
         self.events.append(event)
@@ -177,5 +199,9 @@ class Books:
                 tx.delete_doc(kind, doc_id)
             else:
                 tx.put_doc(kind, doc_id, doc)
+        for use in self._pass_uses:
+            tx.append_pass_use(use)
+        if self._audit:
+            tx.append_audit(self._audit)
         if self.events:
             tx.append_events(self.events, self.now)

@@ -9,17 +9,27 @@ from __future__ import annotations
 from core.errors import CoreError
 
 __all__ = [
+    "AccountOnHold",
     "AlreadyCorrected",
+    "BadDeclaration",
+    "BadFiling",
     "BadQuantity",
+    "DeclarationMismatch",
     "DualReviewRequired",
+    "GatePassRefused",
+    "GoodsOnHold",
     "GuaranteeExhausted",
     "IdempotencyConflict",
+    "InvalidDeclarationState",
     "InvalidListState",
+    "InvalidPassState",
     "LedgerError",
     "ModeNotAllowed",
     "OverBinding",
     "Overdraw",
     "ReferenceConflict",
+    "TaxBasisMismatch",
+    "TransferRefused",
     "UnknownAccount",
     "UnknownDocument",
     "UnknownLine",
@@ -102,10 +112,13 @@ class ReferenceConflict(LedgerError):
 
 
 class DualReviewRequired(LedgerError):
-    """A correction, deletion or adjustment lacks two distinct approvers (双人复核)."""
+    """A reviewed item lacks its maker and two other, distinct reviewers (双人复核)."""
 
-    def __init__(self, what: str, approvers: tuple[str, ...]) -> None:
-        super().__init__(f"{what} needs two distinct approvers, got approvers={approvers!r}")
+    def __init__(self, what: str, people: tuple[str, ...]) -> None:
+        super().__init__(
+            f"{what} needs a maker and two distinct other reviewers (双人复核), "
+            f"got (maker, first, second)={people!r}"
+        )
 
 
 class AlreadyCorrected(LedgerError):
@@ -149,3 +162,87 @@ class ModeNotAllowed(LedgerError):
         super().__init__(
             f"bonded list {list_id!r}: mode={mode!r} is not allowed on a {kind} account"
         )
+
+
+class BadFiling(LedgerError):
+    """Reference data filed with a bad field (e.g. a line in a table its book lacks)."""
+
+    def __init__(self, what: str, field: str, value: object) -> None:
+        super().__init__(f"{what}: {field}={value!r} is not allowed")
+        self.field = field
+
+
+class BadDeclaration(LedgerError):
+    """A customs declaration (报关单) has a bad field; the path names it."""
+
+    def __init__(self, declaration_id: str, path: str, value: object, why: str) -> None:
+        super().__init__(f"declaration {declaration_id!r}: {path}={value!r}: {why}")
+        self.path = path
+
+
+class DeclarationMismatch(LedgerError):
+    """A declaration does not agree with the bonded lists or account lines it covers."""
+
+    def __init__(self, declaration_id: str, path: str, declared: object, filed: object) -> None:
+        super().__init__(
+            f"declaration {declaration_id!r}: {path}={declared!r} but the ledger has {filed!r}"
+        )
+        self.path = path
+
+
+class AccountOnHold(LedgerError):
+    """The account book is on hold (e.g. a declaration is overdue): goods may not leave."""
+
+    def __init__(self, account_id: str, reasons: tuple[str, ...]) -> None:
+        super().__init__(f"account {account_id!r} is on hold: {', '.join(reasons)}")
+        self.account_id = account_id
+
+
+class GoodsOnHold(LedgerError):
+    """A bonded list's goods are held (e.g. the three documents disagree)."""
+
+    def __init__(self, list_id: str, reasons: tuple[str, ...]) -> None:
+        super().__init__(f"bonded list {list_id!r} is held: {', '.join(reasons)}")
+        self.list_id = list_id
+
+
+class TransferRefused(LedgerError):
+    """A transfer (结转/分送集报) whose receiving book does not fit the goods."""
+
+    def __init__(self, list_id: str, reason: str) -> None:
+        super().__init__(f"transfer {list_id!r}: {reason}")
+        self.list_id = list_id
+
+
+class TaxBasisMismatch(LedgerError):
+    """An assessment contradicts the selective-tax basis chosen (选择性征税)."""
+
+    def __init__(self, declaration_id: str, field: str, assessed: object, basis: object) -> None:
+        super().__init__(
+            f"tax assessment of {declaration_id!r}: {field}={assessed} contradicts the "
+            f"chosen basis, which gives {basis}"
+        )
+
+
+class InvalidPassState(LedgerError):
+    """A gate pass (核放单) is not in a state that allows the operation."""
+
+    def __init__(self, pass_id: str, state: object, operation: str) -> None:
+        super().__init__(f"gate pass {pass_id!r} in state {state!s} does not allow {operation}")
+        self.pass_id = pass_id
+
+
+class GatePassRefused(LedgerError):
+    """A one-step gate-passage annotation the pass state refuses (reason as a code)."""
+
+    def __init__(self, pass_id: str, reason: str, detail: str) -> None:
+        super().__init__(f"gate pass {pass_id!r} refused: {reason} ({detail})")
+        self.pass_id = pass_id
+        self.reason = reason
+
+
+class InvalidDeclarationState(LedgerError):
+    """A declaration is not in a state that allows the operation (e.g. released)."""
+
+    def __init__(self, declaration_id: str, state: str, operation: str) -> None:
+        super().__init__(f"declaration {declaration_id!r} is {state}: {operation} not allowed")

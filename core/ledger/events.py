@@ -1,7 +1,10 @@
 """Events the ledger emits, named in the past tense.
 
 Events are returned to the caller and appended to the store's outbox in the same
-transaction, so the risk engine and the monitoring platform can read them later.
+transaction; :mod:`core.ledger.outbox` delivers them to their consumers (the risk
+engine, central monitoring) at least once, each with its outbox sequence number so a
+consumer can drop a repeat. Events a consumer attributes to an enterprise carry its
+``enterprise_id``.
 """
 
 from __future__ import annotations
@@ -9,7 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.ledger.events_gate import (
+    AccountHeld,
+    AccountHoldLifted,
+    GoodsHeld,
+    HoldReleased,
+    PassCancelled,
+    PassRefused,
+    ReservationVoided,
+    TransferArrived,
+    TransferDeparted,
+    TransferTimedOut,
+)
+
 __all__ = [
+    "AccountHeld",
+    "AccountHoldLifted",
+    "AccountWrittenOff",
     "BalanceMismatchFound",
     "ConsolidatedDeclarationFiled",
     "ConsumptionDrifted",
@@ -19,16 +38,27 @@ __all__ = [
     "EntryReversed",
     "FieldMismatch",
     "GatePassageRecorded",
+    "GoodsHeld",
     "GuaranteeDrawnDown",
     "GuaranteeWrittenOff",
+    "HoldReleased",
+    "LateDeclarationFeeAssessed",
+    "LatePaymentInterestCharged",
     "LedgerEvent",
     "ListClosedOut",
     "ListPreWrittenOff",
     "ListVoided",
     "ListWrittenOff",
+    "PassCancelled",
+    "PassRefused",
     "ReportedStockDiffered",
+    "ReservationVoided",
     "StocktakeDiscrepancyFound",
     "TaxBillConsolidated",
+    "TaxBillOverdue",
+    "TransferArrived",
+    "TransferDeparted",
+    "TransferTimedOut",
 ]
 
 
@@ -67,12 +97,17 @@ class ListVoided:
 
 @dataclass(frozen=True, slots=True)
 class GatePassageRecorded:
-    """A gate pass (核放单) passed the gate; its quantities count towards the list."""
+    """A gate pass (核放单) passed the gate; its quantities count towards the list.
+
+    Attributes:
+        quantities: (item_no, quantity) that actually passed, written back to the list.
+    """
 
     pass_id: str
     list_id: str
     gate_id: str
     time_s: float
+    quantities: tuple[tuple[int, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +125,7 @@ class ConsumptionDrifted:
 
     Attributes:
         drift_ratio: (actual − expected) / expected.
+        version: The filed unit-consumption version the order was written off by.
     """
 
     account_id: str
@@ -100,16 +136,26 @@ class ConsumptionDrifted:
     actual_qty: Decimal
     drift_ratio: Decimal
     time_s: float
+    enterprise_id: str = ""
+    version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class DeclarationOverdue:
-    """Goods entered first (先进区) but the full declaration passed its deadline."""
+    """A list's declaration passed its deadline: entered first (先进区、后报关) or batch.
 
-    manifest_id: str
+    Attributes:
+        kind: ``enter_first`` or ``batch`` (分批进出、集中申报).
+        manifest_id: The manifest for goods entered first, ``""`` for a batch.
+    """
+
+    kind: str
     list_id: str
+    enterprise_id: str
+    account_id: str
     due_s: float
     time_s: float
+    manifest_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +218,8 @@ class DocumentsMismatched:
     bill_no: str
     mismatches: tuple[FieldMismatch, ...]
     time_s: float
+    list_id: str = ""
+    enterprise_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +266,48 @@ class EntryReversed:
     time_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class LateDeclarationFeeAssessed:
+    """A late-declaration fee (滞报金) was assessed when a late declaration was filed."""
+
+    list_id: str
+    enterprise_id: str
+    days_late: int
+    amount_cny: Decimal
+    time_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class LatePaymentInterestCharged:
+    """Late-payment interest (滞纳金) was charged on a consolidated tax bill."""
+
+    bill_id: str
+    enterprise_id: str
+    days_late: int
+    amount_cny: Decimal
+    time_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class TaxBillOverdue:
+    """A consolidated tax bill (汇总纳税) passed its due date unpaid."""
+
+    bill_id: str
+    enterprise_id: str
+    due_s: float
+    time_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class AccountWrittenOff:
+    """An account book's period was written off (账册核销) after dual review."""
+
+    account_id: str
+    list_ids: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    time_s: float
+
+
 LedgerEvent = (
     ListPreWrittenOff
     | ListWrittenOff
@@ -236,4 +326,18 @@ LedgerEvent = (
     | ReportedStockDiffered
     | StocktakeDiscrepancyFound
     | EntryReversed
+    | PassRefused
+    | ReservationVoided
+    | PassCancelled
+    | TransferDeparted
+    | TransferArrived
+    | TransferTimedOut
+    | AccountHeld
+    | AccountHoldLifted
+    | LateDeclarationFeeAssessed
+    | GoodsHeld
+    | HoldReleased
+    | LatePaymentInterestCharged
+    | TaxBillOverdue
+    | AccountWrittenOff
 )

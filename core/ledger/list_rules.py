@@ -1,4 +1,9 @@
-"""Rules of the bonded-list life cycle, applied through :class:`Books`."""
+"""Rules of the bonded-list life cycle (核注清单), applied through :class:`Books`.
+
+Gate passes are in :mod:`core.ledger.pass_filing` and :mod:`core.ledger.pass_rules`; what write-off
+posts is in :mod:`core.ledger.writeoff`. ``bind_gate_pass`` and
+``record_gate_passage`` are re-exported here for callers of the older API.
+"""
 
 from __future__ import annotations
 
@@ -6,59 +11,78 @@ from dataclasses import replace
 
 from core.ledger.books import Books
 from core.ledger.errors import (
+    AccountOnHold,
+    BadFiling,
     IdempotencyConflict,
     InvalidListState,
     ModeNotAllowed,
-    OverBinding,
-    UnknownLine,
 )
 from core.ledger.events import (
     DeclarationReleased,
-    GatePassageRecorded,
+    GoodsHeld,
+    HoldReleased,
     ListClosedOut,
     ListPreWrittenOff,
     ListVoided,
-    ListWrittenOff,
 )
+from core.ledger.holds import account_hold
 from core.ledger.lists import (
     BondedList,
     DeclarationDoc,
     Direction,
-    GatePassage,
-    GatePassBinding,
-    GatePassDoc,
+    ListKind,
     ListStatus,
     WriteOffMode,
     WriteOffState,
     effective_direction,
     list_kind,
 )
-from core.ledger.model import AccountKind, DualReview, Entry, EntryStatus, MovementKind, PostedBy
-from core.ledger.model import PosterKind as PK
-from core.ledger.model import check_quantity as _qty
-from core.ledger.posting import PostResult, PostStatus, book, check_outflow, check_unit
-from core.ledger.posting import new_entry as _entry
+from core.ledger.model import AccountKind, Entry, EntryStatus, check_quantity
+from core.ledger.pass_filing import bind_gate_pass
+from core.ledger.pass_rules import record_gate_passage
+from core.ledger.posting import PostResult, PostStatus, check_outflow, check_unit, new_entry
 from core.ledger.posting import reserve as _reserve
+from core.ledger.review import DualReview, ReviewItem, require_review
+from core.ledger.transfers import check_transfer, open_transfer
+from core.ledger.writeoff import LIST, SYSTEM, list_status, settle
 
 __all__ = [
     "bind_gate_pass",
     "close_out",
     "declare_list",
     "file_declaration",
+    "hold_list",
     "pre_write_off",
     "record_gate_passage",
     "release_declaration",
+    "release_hold",
     "void_list",
 ]
 
-LIST, PASS, DECL = "list", "gate_pass", "declaration"
-_SYSTEM = PostedBy(PK.SYSTEM, "ledger")
+DECL = "declaration"
 _DONE = PostResult(PostStatus.DUPLICATE, ())
 _OK = PostResult(PostStatus.APPLIED, ())
+_DIRECTION = {ListKind.IN: Direction.IMPORT, ListKind.OUT: Direction.EXPORT}
 
 
-def _status(books: Books, list_id: str) -> ListStatus:
-    return books.need_doc(LIST, list_id, ListStatus)
+def _check_kind(books: Books, bl: BondedList) -> None:
+    kind = bl.list_type
+    want = _DIRECTION.get(kind, Direction.EXPORT if kind is ListKind.TRANSFER else None)
+    if want is not None and bl.direction is not want:
+        raise BadFiling(f"bonded list {bl.list_id!r} ({kind.value})", "direction", bl.direction)
+    if kind is ListKind.TRANSFER:
+        if bl.mode is not WriteOffMode.D:
+            raise ModeNotAllowed(bl.list_id, bl.mode.value, "transfer list")
+        check_transfer(books, bl)
+    elif kind is ListKind.ADJUSTMENT:
+        if bl.gate_required or bl.with_declaration or bl.mode is not WriteOffMode.D:
+            raise BadFiling(
+                f"stocktake adjustment list {bl.list_id!r}",
+                "gate_required/with_declaration/mode",
+                (bl.gate_required, bl.with_declaration, bl.mode.value),
+            )
+        r = require_review(bl.review, f"stocktake adjustment list {bl.list_id!r}")
+        books.audit(f"list:{bl.list_id}", ReviewItem.INSPECTION_EXCEPTION, "adjust", r)
 
 
 def declare_list(books: Books, bl: BondedList) -> PostResult:
@@ -68,6 +92,9 @@ def declare_list(books: Books, bl: BondedList) -> PostResult:
         IdempotencyConflict: The list id exists with other content.
         UnknownAccount, UnknownLine, WrongUnit, BadQuantity: bad lines.
         ModeNotAllowed: mode E on an account that is not a bonded-logistics book.
+        BadFiling: a kind that contradicts the direction, an adjustment through a gate.
+        TransferRefused: a transfer whose receiving book does not fit the goods.
+        DualReviewRequired: an adjustment without its maker and two reviewers.
     """
     old = books.doc(LIST, bl.list_id, ListStatus)
     if old is not None:
@@ -80,12 +107,13 @@ def declare_list(books: Books, bl: BondedList) -> PostResult:
     if not bl.lines or len({ln.item_no for ln in bl.lines}) != len(bl.lines):
         raise IdempotencyConflict(bl.list_id, "set of lines (empty or repeated item_no)")
     for ln in bl.lines:
-        _qty(ln.quantity, f"bonded list {bl.list_id!r} line {ln.item_no}")
+        check_quantity(ln.quantity, f"bonded list {bl.list_id!r} line {ln.item_no}")
         check_unit(books.line(bl.account_id, ln.item_no), ln.unit)
+    _check_kind(books, bl)
     released = False
     if bl.declaration_id:
         released = _attach(books, bl.declaration_id, bl.list_id)
-    books.put_doc(LIST, bl.list_id, ListStatus.new(bl, released))
+    books.put_doc(LIST, bl.list_id, ListStatus.new(bl, released, books.now))
     if bl.with_declaration and not bl.declaration_id:
         books.put_doc("undeclared", bl.list_id, bl.list_id)
     return _OK
@@ -105,15 +133,19 @@ def pre_write_off(books: Books, list_id: str) -> PostResult:
         UnknownDocument: No such list.
         InvalidListState: The list is voided.
         Overdraw: An outflow (or an NF list's check) exceeds the available balance.
+        AccountOnHold: Goods would leave a book on hold (an overdue declaration).
     """
-    st = _status(books, list_id)
+    st = list_status(books, list_id)
     if st.voided:
         raise InvalidListState(list_id, "voided", "pre-write-off")
     if st.state is not WriteOffState.NOT_WRITTEN_OFF:
         return _DONE
     bl = st.bonded_list
-    kind = list_kind(bl.direction, bl.mode)
+    kind = list_kind(bl)
     outflow = effective_direction(bl.direction, bl.mode) is Direction.EXPORT
+    hold = account_hold(books, bl.account_id)
+    if outflow and hold:
+        raise AccountOnHold(bl.account_id, hold)
     acc = books.account(bl.account_id)
     seqs = []
     for ln in bl.lines:
@@ -124,114 +156,17 @@ def pre_write_off(books: Books, list_id: str) -> PostResult:
             seqs.append(0)
             continue
         line = books.line(bl.account_id, ln.item_no)
-        e = _entry(
-            books,
-            f"{list_id}#{ln.item_no}",
-            0,
-            line,
-            kind,
-            EntryStatus.PENDING,
-            ln.quantity,
-            bl.posted_by,
-            list_id,
-        )
+        key = f"{list_id}#{ln.item_no}"
+        status = EntryStatus.PENDING
+        e = new_entry(books, key, 0, line, kind, status, ln.quantity, bl.posted_by, list_id)
         seqs.append(e.seq)
         if outflow:
             books.set_balance(_reserve(b, ln.quantity))
     st = replace(st, state=WriteOffState.PRE_WRITTEN_OFF, pending_seqs=tuple(seqs))
+    if bl.is_transfer:
+        open_transfer(books, st)
     books.emit(ListPreWrittenOff(list_id, books.now))
-    return _settle(books, st)
-
-
-def _settle(books: Books, st: ListStatus) -> PostResult:
-    """Store ``st``, writing the list off first when the rule allows it."""
-    if not st.ready_to_write_off:
-        books.put_doc(LIST, st.bonded_list.list_id, st)
-        return _OK
-    bl = st.bonded_list
-    entries: list[Entry] = []
-    for ln, pseq in zip(bl.lines, st.pending_seqs, strict=True):
-        if not pseq:
-            continue
-        kind = list_kind(bl.direction, bl.mode)
-        assert kind is not None
-        line = books.line(bl.account_id, ln.item_no)
-        b = books.balance(bl.account_id, ln.item_no)
-        if kind is MovementKind.OUT:
-            b = _reserve(b, -ln.quantity)
-        e = _entry(
-            books,
-            f"{bl.list_id}#{ln.item_no}/post",
-            0,
-            line,
-            kind,
-            EntryStatus.POSTED,
-            ln.quantity,
-            _SYSTEM,
-            bl.list_id,
-            refers_to=pseq,
-        )
-        books.set_balance(book(b, kind, 0, ln.quantity))
-        entries.append(e)
-    books.put_doc(LIST, bl.list_id, replace(st, state=WriteOffState.WRITTEN_OFF))
-    books.put_doc("written_off", bl.list_id, bl.list_id)
-    books.emit(ListWrittenOff(bl.list_id, books.now))
-    return PostResult(PostStatus.APPLIED, tuple(entries))
-
-
-def bind_gate_pass(books: Books, binding: GatePassBinding) -> PostResult:
-    """Bind a gate pass to a pre-written-off list (bound ≤ listed on every line).
-
-    Raises:
-        IdempotencyConflict: The pass exists with other content.
-        UnknownDocument: No such list.
-        InvalidListState: The list is not pre-written-off, or is voided.
-        UnknownLine, BadQuantity: a line not on the list, or a bad quantity.
-        OverBinding: The bound quantity would exceed the list on a line.
-    """
-    old = books.doc(PASS, binding.pass_id, GatePassDoc)
-    if old is not None:
-        if old.binding != binding:
-            raise IdempotencyConflict(binding.pass_id, "gate pass")
-        return _DONE
-    st = _status(books, binding.list_id)
-    if st.state is not WriteOffState.PRE_WRITTEN_OFF or st.voided:
-        raise InvalidListState(binding.list_id, st.state, "binding a gate pass")
-    bound = list(st.bound)
-    for item_no, q in binding.lines:
-        i = st.index(item_no)
-        if i < 0:
-            raise UnknownLine(f"{st.bonded_list.account_id} (list {binding.list_id})", item_no)
-        q = _qty(q, f"gate pass {binding.pass_id!r} line {item_no}")
-        bound[i] += q
-        if bound[i] > st.bonded_list.lines[i].quantity:
-            raise OverBinding(binding.list_id, item_no, bound[i], st.bonded_list.lines[i].quantity)
-    books.put_doc(PASS, binding.pass_id, GatePassDoc(binding))
-    books.put_doc(LIST, binding.list_id, replace(st, bound=tuple(bound)))
-    return _OK
-
-
-def record_gate_passage(books: Books, passage: GatePassage) -> PostResult:
-    """Count a gate pass's goods as passed (once) and write the list off if due.
-
-    Raises:
-        UnknownDocument: No such gate pass.
-        InvalidListState: The list was voided after binding.
-    """
-    doc = books.need_doc(PASS, passage.pass_id, GatePassDoc)
-    if doc.passed:
-        return _DONE
-    st = _status(books, doc.binding.list_id)
-    if st.voided:
-        raise InvalidListState(st.bonded_list.list_id, "voided", "a gate passage")
-    passed = list(st.passed)
-    for item_no, q in doc.binding.lines:
-        passed[st.index(item_no)] += q
-    books.put_doc(PASS, passage.pass_id, replace(doc, passed=True, gate_id=passage.gate_id))
-    books.emit(
-        GatePassageRecorded(passage.pass_id, st.bonded_list.list_id, passage.gate_id, books.now)
-    )
-    return _settle(books, replace(st, passed=tuple(passed), last_passed_s=books.now))
+    return settle(books, st)
 
 
 def release_declaration(books: Books, declaration_id: str) -> PostResult:
@@ -246,8 +181,8 @@ def release_declaration(books: Books, declaration_id: str) -> PostResult:
     books.put_doc(DECL, declaration_id, replace(d, released=True))
     entries: list[Entry] = []
     for list_id in d.list_ids:
-        st = replace(_status(books, list_id), released=True)
-        entries.extend(_settle(books, st).entries)
+        st = replace(list_status(books, list_id), released=True)
+        entries.extend(settle(books, st).entries)
     books.emit(DeclarationReleased(declaration_id, d.list_ids, books.now))
     return PostResult(PostStatus.APPLIED, tuple(entries))
 
@@ -259,37 +194,37 @@ def file_declaration(books: Books, list_id: str, declaration_id: str) -> PostRes
         UnknownDocument: No such list.
         IdempotencyConflict: The list already has another declaration, or needs none.
     """
-    st = _status(books, list_id)
+    st = list_status(books, list_id)
     if st.declaration_id == declaration_id:
         return _DONE
     if st.declaration_id or not st.bonded_list.with_declaration:
         raise IdempotencyConflict(list_id, f"declaration (has {st.declaration_id!r})")
     released = _attach(books, declaration_id, list_id)
     books.put_doc("undeclared", list_id, None)
-    return _settle(books, replace(st, declaration_id=declaration_id, released=released))
+    return settle(books, replace(st, declaration_id=declaration_id, released=released))
 
 
 def void_list(books: Books, list_id: str, review: DualReview) -> PostResult:
-    """Delete a list not yet written off: void its pending entries (双人复核).
+    """Delete a list not yet written off: void its pending entries (删改单, 双人复核).
 
     Raises:
-        DualReviewRequired: Not two distinct approvers.
+        DualReviewRequired: Not a maker and two other, distinct reviewers.
         InvalidListState: Already written off, or goods already passed the gate.
     """
     review.check(f"deletion of bonded list {list_id!r}")
-    st = _status(books, list_id)
+    st = list_status(books, list_id)
     if st.voided:
         return _DONE
     if st.state >= WriteOffState.WRITTEN_OFF or any(st.passed):
         raise InvalidListState(list_id, st.state, "deletion (written off or goods passed)")
     bl = st.bonded_list
-    kind = list_kind(bl.direction, bl.mode)
+    kind = list_kind(bl)
     entries: list[Entry] = []
     for ln, pseq in zip(bl.lines, st.pending_seqs, strict=True):
         if not pseq or kind is None:
             continue
         line = books.line(bl.account_id, ln.item_no)
-        e = _entry(
+        e = new_entry(
             books,
             f"{list_id}#{ln.item_no}/void",
             0,
@@ -297,18 +232,19 @@ def void_list(books: Books, list_id: str, review: DualReview) -> PostResult:
             kind,
             EntryStatus.VOIDED,
             ln.quantity,
-            _SYSTEM,
+            SYSTEM,
             list_id,
             pseq,
-            (review.first, review.second),
+            review.reviewers,
         )
         entries.append(e)
-        if kind is MovementKind.OUT:
+        if effective_direction(bl.direction, bl.mode) is Direction.EXPORT:
             b = books.balance(bl.account_id, ln.item_no)
             books.set_balance(_reserve(b, -ln.quantity))
     books.put_doc(LIST, list_id, replace(st, voided=True))
     books.put_doc("undeclared", list_id, None)
-    books.emit(ListVoided(list_id, (review.first, review.second), books.now))
+    books.audit(f"list:{list_id}", ReviewItem.AMENDMENT, "void_list", review)
+    books.emit(ListVoided(list_id, review.reviewers, books.now))
     return PostResult(PostStatus.APPLIED, tuple(entries))
 
 
@@ -318,7 +254,7 @@ def close_out(books: Books, list_id: str) -> PostResult:
     Raises:
         InvalidListState: The list is not written off.
     """
-    st = _status(books, list_id)
+    st = list_status(books, list_id)
     if st.state is WriteOffState.CLOSED_OUT:
         return _DONE
     if st.state is not WriteOffState.WRITTEN_OFF:
@@ -327,3 +263,39 @@ def close_out(books: Books, list_id: str) -> PostResult:
     books.put_doc("written_off", list_id, None)
     books.emit(ListClosedOut(list_id, books.now))
     return _OK
+
+
+def hold_list(books: Books, list_id: str, reason: str) -> None:
+    """Hold a list's goods for ``reason``: no pass of it is reserved, it is not written off."""
+    st = list_status(books, list_id)
+    if reason in st.held or st.state >= WriteOffState.WRITTEN_OFF:
+        return
+    books.put_doc(LIST, list_id, replace(st, held=(*st.held, reason)))
+    ent = books.account(st.bonded_list.account_id).enterprise_id
+    books.emit(GoodsHeld(list_id, ent, reason, books.now))
+
+
+def release_hold(
+    books: Books, list_id: str, reason: str, resolution: str, review: DualReview
+) -> PostResult:
+    """Release one hold after an inspection-exception decision (查验异常处理, 双人复核).
+
+    Raises:
+        DualReviewRequired: Not a maker and two other, distinct reviewers.
+        UnknownDocument: No such list.
+        InvalidListState: The list is not held for ``reason``.
+    """
+    review.check(f"release of the {reason} hold on bonded list {list_id!r}")
+    st = list_status(books, list_id)
+    if reason not in st.held:
+        raise InvalidListState(list_id, f"not held for {reason!r}", "releasing a hold")
+    books.audit(
+        f"list:{list_id}",
+        ReviewItem.INSPECTION_EXCEPTION,
+        "release_hold",
+        review,
+        f"{reason}: {resolution}",
+    )
+    books.emit(HoldReleased(list_id, reason, resolution, review.reviewers, books.now))
+    held = tuple(h for h in st.held if h != reason)
+    return settle(books, replace(st, held=held))

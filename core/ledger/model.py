@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from core.ledger.errors import BadQuantity, DualReviewRequired
+from core.ledger.errors import BadQuantity
+from core.ledger.review import DualReview, require_review
 
 __all__ = [
     "ZERO",
@@ -21,11 +22,13 @@ __all__ = [
     "EntryStatus",
     "Line",
     "LineBalance",
+    "LineTable",
     "Movement",
     "MovementKind",
     "PostedBy",
     "PosterKind",
     "check_quantity",
+    "require_review",
 ]
 
 ZERO = Decimal(0)
@@ -37,6 +40,27 @@ class AccountKind(StrEnum):
     PROCESSING_E = "processing_e"  # 加工贸易 E 账册 (bonded processing)
     BONDED_LOGISTICS = "bonded_logistics"  # 保税物流账册 (incl. bonded warehouses)
     BONDED_SERVICES = "bonded_services"  # 保税服务账册 (repair, exhibition …)
+
+
+class LineTable(StrEnum):
+    """Which table of an account book a line belongs to.
+
+    A processing book (加工贸易 E 账册) keeps a material table (料件表) and a
+    finished-product table (成品表); a bonded-logistics book keeps goods by item (商品);
+    a bonded-services book keeps the goods under service (repair, exhibition …).
+    """
+
+    MATERIAL = "material"  # 料件
+    FINISHED = "finished"  # 成品
+    GOODS = "goods"  # 保税物流商品
+    SERVICE = "service"  # 保税服务 (维修、展示) 货物
+
+
+TABLES_OF = {
+    AccountKind.PROCESSING_E: frozenset({LineTable.MATERIAL, LineTable.FINISHED}),
+    AccountKind.BONDED_LOGISTICS: frozenset({LineTable.GOODS}),
+    AccountKind.BONDED_SERVICES: frozenset({LineTable.SERVICE}),
+}
 
 
 class MovementKind(StrEnum):
@@ -93,35 +117,6 @@ class PostedBy:
     ref: str
 
 
-@dataclass(frozen=True, slots=True)
-class DualReview:
-    """Two approvers of a correction, deletion or adjustment (双人复核)."""
-
-    first: str
-    second: str
-
-    def check(self, what: str) -> None:
-        """Raise unless both approvers are given and distinct.
-
-        Raises:
-            DualReviewRequired: An approver is empty or both are the same person.
-        """
-        if not self.first or not self.second or self.first == self.second:
-            raise DualReviewRequired(what, (self.first, self.second))
-
-
-def require_review(review: DualReview | None, what: str) -> DualReview:
-    """Return ``review`` after checking it, or raise when it is missing or invalid.
-
-    Raises:
-        DualReviewRequired: No review, or not two distinct approvers.
-    """
-    if review is None:
-        raise DualReviewRequired(what, ())
-    review.check(what)
-    return review
-
-
 def check_quantity(value: object, where: str, field: str = "quantity") -> Decimal:
     """Return ``value`` as a Decimal if it is an exact, finite number greater than 0.
 
@@ -164,8 +159,12 @@ class Line:
         account_id: The account the line belongs to.
         item_no: The filing item number (备案序号).
         part_no: The enterprise's part number (料号).
-        hs_code: The commodity code (商品编码).
+        hs_code: The commodity code (商品编码), digits only; filed lines carry the
+            10-digit code, older filings a shorter prefix.
         unit: The filed unit, e.g. ``KGM`` or ``PCE``; every quantity must be in it.
+        table: Material, finished product, logistics goods or service goods; must fit
+            the account's kind (see :data:`TABLES_OF`).
+        name: The goods name and specification as filed (商品名称、规格型号).
     """
 
     account_id: str
@@ -173,6 +172,8 @@ class Line:
     part_no: str
     hs_code: str
     unit: str
+    table: LineTable = LineTable.GOODS
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,9 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from core.ledger.model import Account, Entry, Line, LineBalance
+from core.ledger.outbox_item import OutboxItem
+from core.ledger.passes import PassUse
+from core.ledger.review import ReviewRecord
 
 __all__ = ["LedgerStore", "LedgerTx"]
 
@@ -87,6 +90,38 @@ class LedgerTx(Protocol):
 
     def append_events(self, events: Sequence[object], time_s: float) -> None:
         """Append events to the outbox, in order."""
+        ...
+
+    def outbox_after(self, seq: int, limit: int) -> list[OutboxItem]:
+        """Return up to ``limit`` outbox events with a sequence number above ``seq``."""
+        ...
+
+    def outbox_cursor(self, consumer: str) -> int:
+        """Return the last outbox seq ``consumer`` acknowledged, 0 if none."""
+        ...
+
+    def set_outbox_cursor(self, consumer: str, seq: int) -> None:
+        """Record that ``consumer`` has handled every event up to ``seq``."""
+        ...
+
+    def append_audit(self, records: Sequence[ReviewRecord]) -> None:
+        """Append audit-trail records; the store never changes or deletes one."""
+        ...
+
+    def audit_trail(self, doc_ref: str) -> list[ReviewRecord]:
+        """Return the audit trail of one document, oldest first."""
+        ...
+
+    def append_pass_use(self, use: PassUse) -> None:
+        """Record a consumed pass leg.
+
+        A second use of (pass_id, leg) or of a passage id is an integrity error, so a
+        pass is consumed at most once by construction.
+        """
+        ...
+
+    def pass_uses(self, pass_id: str) -> list[PassUse]:
+        """Return the consumed legs of a pass, by leg."""
         ...
 
 

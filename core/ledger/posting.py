@@ -13,7 +13,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from core.ledger.books import Books
-from core.ledger.errors import AlreadyCorrected, IdempotencyConflict, Overdraw, WrongUnit
+from core.ledger.errors import (
+    AlreadyCorrected,
+    IdempotencyConflict,
+    Overdraw,
+    TransferRefused,
+    WrongUnit,
+)
 from core.ledger.events import LedgerEvent
 from core.ledger.model import (
     ADJUSTMENTS,
@@ -29,6 +35,7 @@ from core.ledger.model import (
     check_quantity,
     require_review,
 )
+from core.ledger.review import ReviewItem
 
 __all__ = ["PostResult", "PostStatus", "apply_movement", "book", "check_outflow"]
 
@@ -186,7 +193,10 @@ def apply_movement(books: Books, m: Movement) -> PostResult:
         IdempotencyConflict: ``m.key`` was used for a different movement.
         UnknownAccount, UnknownLine, WrongUnit, BadQuantity: bad input.
         Overdraw: an outflow exceeds the available balance.
-        DualReviewRequired: an adjustment without two distinct approvers.
+        DualReviewRequired: an adjustment without its maker (the poster) and two
+            other, distinct reviewers.
+        TransferRefused: a transfer between zones (that is a journey: a transfer list),
+            or to a line filed for other goods.
     """
     prior = books.entry(m.key)
     if prior is not None:
@@ -199,12 +209,14 @@ def apply_movement(books: Books, m: Movement) -> PostResult:
     check_unit(line, m.unit)
     reviewers: tuple[str, ...] = ()
     if m.kind in ADJUSTMENTS:
-        r = require_review(m.review, f"stock adjustment {m.key!r} on {where}")
-        reviewers = (r.first, r.second)
+        r = require_review(m.review, f"stock adjustment {m.key!r} on {where}", m.posted_by.ref)
+        reviewers = r.reviewers
+        books.audit(f"movement:{m.key}", ReviewItem.INSPECTION_EXCEPTION, "adjust", r)
     to_line = None
     if m.kind is MovementKind.TRANSFER:
         to_line = books.line(m.to_account_id, m.to_item_no)
         check_unit(to_line, m.unit)
+        _check_transfer(books, m, line, to_line)
     b = books.balance(m.account_id, m.item_no)
     if signed(m.kind, 0, qty) < 0:
         check_outflow(books.account(m.account_id), b, qty)
@@ -219,6 +231,23 @@ def apply_movement(books: Books, m: Movement) -> PostResult:
     tb = books.balance(to_line.account_id, to_line.item_no)
     books.set_balance(book(tb, m.kind, 1, qty))
     return PostResult(PostStatus.APPLIED, (e0, e1))
+
+
+def _check_transfer(books: Books, m: Movement, line: Line, to: Line) -> None:
+    """A transfer movement stays in one zone and moves goods to a line filed for them."""
+    za, zb = books.account(m.account_id).zone, books.account(m.to_account_id).zone
+    if za and zb and za != zb:
+        raise TransferRefused(
+            m.key,
+            f"{za} → {zb} crosses zones: declare a transfer list, whose journey is "
+            "confirmed at both zones' gates",
+        )
+    if to.hs_code != line.hs_code:
+        raise TransferRefused(
+            m.key,
+            f"receiving line {to.account_id}#{to.item_no} is filed as {to.hs_code}, "
+            f"the goods are {line.hs_code}",
+        )
 
 
 def reverse_entry(

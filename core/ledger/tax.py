@@ -21,6 +21,7 @@ __all__ = [
     "TaxAssessment",
     "TaxBasis",
     "TaxBill",
+    "TaxPolicy",
     "fen",
     "quote_selective_tax",
     "self_assess",
@@ -111,8 +112,37 @@ def self_assess(
 
 
 @dataclass(frozen=True, slots=True)
+class TaxPolicy:
+    """Consolidated payment terms.
+
+    Attributes:
+        payment_due_s: Time after a tax period's end to pay its bill (7 days: the fifth
+            working day of the next month for 汇总征税).
+        interest_rate_per_day: Late-payment interest (滞纳金) per day, of the tax due.
+    """
+
+    payment_due_s: float = 7 * 86_400.0
+    interest_rate_per_day: Decimal = Decimal("0.0005")
+
+
+@dataclass(frozen=True, slots=True)
 class TaxBill:
-    """Consolidated payment (汇总纳税) of a period's self-assessed taxes."""
+    """Consolidated payment (汇总纳税) of a period's self-assessed taxes.
+
+    Attributes:
+        bill_id: The bill.
+        enterprise_id: The enterprise.
+        start_s: Start of the tax period, seconds.
+        end_s: End of the tax period (exclusive), seconds.
+        declaration_ids: The assessments billed.
+        duty: Total duty, CNY.
+        vat: Total VAT, CNY.
+        paid: Whether it is paid.
+        due_s: When payment is due, seconds.
+        interest: Late-payment interest charged at payment (滞纳金), CNY.
+        paid_s: When it was paid, −1 before.
+        reported_overdue: Whether the overdue event was emitted (once).
+    """
 
     bill_id: str
     enterprise_id: str
@@ -122,6 +152,15 @@ class TaxBill:
     duty: Decimal
     vat: Decimal
     paid: bool = False
+    due_s: float = 0.0
+    interest: Decimal = ZERO
+    paid_s: float = -1.0
+    reported_overdue: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        """Duty plus VAT, CNY (interest not included)."""
+        return self.duty + self.vat
 
 
 class TaxBasis(StrEnum):
