@@ -3,6 +3,11 @@
 Flat containers only: entries in one list (seq = index + 1), dicts keyed by id. Writes
 reach it only from :meth:`core.ledger.books.Books.flush`, which runs after every check
 of a command has passed, so a refused command leaves it untouched without any undo log.
+
+The outbox keeps every event, as the databases do, unless the store is told who its
+consumers are (``consumers=``): then an event is dropped once all of them have
+acknowledged it, so a long twin run's memory stays flat while its events are delivered. The same duplicate-key refusals as the databases' unique keys
+guard pass uses: a second use of a pass leg is an error, never a silent overwrite.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from core.ledger.model import Account, Entry, Line, LineBalance
+from core.ledger.outbox_item import OutboxItem
+from core.ledger.passes import PassUse
+from core.ledger.review import ReviewRecord
 
 __all__ = ["MemoryStore"]
 
@@ -19,8 +27,8 @@ __all__ = ["MemoryStore"]
 class MemoryStore:
     """A :class:`core.ledger.port.LedgerStore` held in process memory."""
 
-    def __init__(self) -> None:
-        """Create an empty store."""
+    def __init__(self, consumers: tuple[str, ...] = ()) -> None:
+        """Create an empty store; events all of ``consumers`` acknowledged are dropped."""
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
         self._lines: dict[tuple[str, int], Line] = {}
@@ -29,7 +37,14 @@ class MemoryStore:
         self._keys: dict[str, int] = {}
         self._by_line: dict[tuple[str, int], list[int]] = {}
         self._docs: dict[str, dict[str, object]] = {}
-        self.events: list[tuple[float, object]] = []
+        self.events: list[tuple[float, object]] = []  # the outbox, from seq _dropped + 1
+        self._dropped = 0
+        self._cursors: dict[str, int] = {}
+        self._consumers = consumers
+        self._audit: dict[str, list[ReviewRecord]] = {}
+        self._uses: dict[tuple[str, int], PassUse] = {}
+        self._use_passages: set[str] = set()
+        self._blobs: dict[str, tuple[str, str]] = {}
 
     @contextmanager
     def write(self) -> Iterator[MemoryStore]:
@@ -123,3 +138,55 @@ class MemoryStore:
     def append_events(self, events: Sequence[object], time_s: float) -> None:
         """Append events to the outbox."""
         self.events.extend((time_s, e) for e in events)
+
+    def outbox_after(self, seq: int, limit: int) -> list[OutboxItem]:
+        """Return up to ``limit`` events after ``seq`` (dropped ones are gone)."""
+        start = max(seq, self._dropped) - self._dropped
+        chunk = self.events[start : start + limit]
+        first = self._dropped + start + 1
+        return [OutboxItem(first + i, t, e) for i, (t, e) in enumerate(chunk)]
+
+    def outbox_cursor(self, consumer: str) -> int:
+        """Return the consumer's last acknowledged seq, 0 if none."""
+        return self._cursors.get(consumer, 0)
+
+    def set_outbox_cursor(self, consumer: str, seq: int) -> None:
+        """Move the consumer's cursor; drop events every named consumer has seen."""
+        self._cursors[consumer] = seq
+        if not self._consumers:
+            return
+        low = min(self._cursors.get(c, 0) for c in self._consumers)
+        if low > self._dropped:
+            del self.events[: low - self._dropped]
+            self._dropped = low
+
+    def append_audit(self, records: Sequence[ReviewRecord]) -> None:
+        """Append audit records."""
+        for r in records:
+            self._audit.setdefault(r.doc_ref, []).append(r)
+
+    def audit_trail(self, doc_ref: str) -> list[ReviewRecord]:
+        """Return one document's audit trail."""
+        return list(self._audit.get(doc_ref, ()))
+
+    def append_pass_use(self, use: PassUse) -> None:
+        """Record a consumed pass leg; a repeated leg or passage is an integrity error."""
+        key = (use.pass_id, use.leg)
+        if key in self._uses or use.passage_id in self._use_passages:
+            raise RuntimeError(f"pass {use.pass_id!r} leg {use.leg} is already consumed")
+        self._uses[key] = use
+        self._use_passages.add(use.passage_id)
+
+    def pass_uses(self, pass_id: str) -> list[PassUse]:
+        """Return a pass's consumed legs by leg."""
+        return [u for (p, _), u in sorted(self._uses.items()) if p == pass_id]
+
+    def put_blob(self, name: str, version: str, body: str) -> None:
+        """Store a named text (e.g. the risk engine's state) with its version."""
+        with self._lock:
+            self._blobs[name] = (version, body)
+
+    def get_blob(self, name: str) -> tuple[str, str] | None:
+        """Return (version, body) of a named text, or None."""
+        with self._lock:
+            return self._blobs.get(name)

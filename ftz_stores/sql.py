@@ -18,10 +18,14 @@ from core.ledger.model import (
     EntryStatus,
     Line,
     LineBalance,
+    LineTable,
     MovementKind,
     PostedBy,
     PosterKind,
 )
+from core.ledger.outbox_item import OutboxItem
+from core.ledger.passes import PassUse
+from core.ledger.review import ReviewItem, ReviewRecord
 from ftz_stores.codec import decode, encode
 
 __all__ = ["SqlTx"]
@@ -110,23 +114,24 @@ class SqlTx:
             assert isinstance(hit, Line)
             return hit
         r = self._one(
-            "SELECT part_no, hs_code, unit FROM line WHERE account_id = ? AND item_no = ?",
+            "SELECT part_no, hs_code, unit, line_table, name FROM line "
+            "WHERE account_id = ? AND item_no = ?",
             (account_id, item_no),
         )
         if r is None:
             return None
-        line = Line(account_id, item_no, r[0], r[1], r[2])
+        line = Line(account_id, item_no, r[0], r[1], r[2], LineTable(r[3]), r[4])
         self._cache[("l", (account_id, item_no))] = line
         return line
 
     def account_lines(self, account_id: str) -> list[Line]:
         """Return the account's lines by item number."""
         rows = self._all(
-            "SELECT item_no, part_no, hs_code, unit FROM line WHERE account_id = ? "
-            "ORDER BY item_no",
+            "SELECT item_no, part_no, hs_code, unit, line_table, name FROM line "
+            "WHERE account_id = ? ORDER BY item_no",
             (account_id,),
         )
-        return [Line(account_id, r[0], r[1], r[2], r[3]) for r in rows]
+        return [Line(account_id, r[0], r[1], r[2], r[3], LineTable(r[4]), r[5]) for r in rows]
 
     def get_balance(self, account_id: str, item_no: int) -> LineBalance | None:
         """Return the line's balance, or None."""
@@ -181,8 +186,11 @@ class SqlTx:
     def put_line(self, ln: Line) -> None:
         """Insert a line."""
         self._cur.execute(
-            self._q("INSERT INTO line VALUES (?, ?, ?, ?, ?)"),
-            (ln.account_id, ln.item_no, ln.part_no, ln.hs_code, ln.unit),
+            self._q(
+                "INSERT INTO line (account_id, item_no, part_no, hs_code, unit, line_table, "
+                "name) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ),
+            (ln.account_id, ln.item_no, ln.part_no, ln.hs_code, ln.unit, ln.table.value, ln.name),
         )
 
     def put_balances(self, balances: Sequence[LineBalance]) -> None:
@@ -265,3 +273,98 @@ class SqlTx:
             self._q("INSERT INTO ledger_event (time_s, kind, body) VALUES (?, ?, ?)"),
             [(time_s, type(e).__name__, encode(e)) for e in events],
         )
+
+    def outbox_after(self, seq: int, limit: int) -> list[OutboxItem]:
+        """Return up to ``limit`` outbox events after ``seq``."""
+        rows = self._all(
+            "SELECT seq, time_s, body FROM ledger_event WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [OutboxItem(int(r[0]), float(r[1]), decode(r[2])) for r in rows]
+
+    def outbox_cursor(self, consumer: str) -> int:
+        """Return the consumer's last acknowledged seq, 0 if none."""
+        r = self._one("SELECT seq FROM outbox_cursor WHERE consumer = ?", (consumer,))
+        return 0 if r is None else int(r[0])
+
+    def set_outbox_cursor(self, consumer: str, seq: int) -> None:
+        """Move the consumer's cursor."""
+        self._cur.execute(
+            self._q(
+                "INSERT INTO outbox_cursor (consumer, seq) VALUES (?, ?) "
+                "ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq"
+            ),
+            (consumer, seq),
+        )
+
+    def append_audit(self, records: Sequence[ReviewRecord]) -> None:
+        """Append audit records (the table refuses changes and deletions)."""
+        self._cur.executemany(
+            self._q(
+                "INSERT INTO review_audit (doc_ref, item, action, maker, reviewers, time_s, "
+                "detail) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ),
+            [
+                (
+                    r.doc_ref,
+                    r.item.value,
+                    r.action,
+                    r.maker,
+                    "\x1f".join(r.reviewers),
+                    r.time_s,
+                    r.detail,
+                )
+                for r in records
+            ],
+        )
+
+    def audit_trail(self, doc_ref: str) -> list[ReviewRecord]:
+        """Return one document's audit trail, oldest first."""
+        rows = self._all(
+            "SELECT doc_ref, item, action, maker, reviewers, time_s, detail FROM review_audit "
+            "WHERE doc_ref = ? ORDER BY seq",
+            (doc_ref,),
+        )
+        return [
+            ReviewRecord(
+                r[0],
+                ReviewItem(r[1]),
+                r[2],
+                r[3],
+                tuple(r[4].split("\x1f")) if r[4] else (),
+                float(r[5]),
+                r[6],
+            )
+            for r in rows
+        ]
+
+    def append_pass_use(self, use: PassUse) -> None:
+        """Record a consumed pass leg (the unique keys refuse a second use)."""
+        self._cur.execute(
+            self._q("INSERT INTO pass_use VALUES (?, ?, ?, ?, ?, ?)"),
+            (use.pass_id, use.leg, use.passage_id, use.gate_ref, use.plate, use.time_s),
+        )
+
+    def pass_uses(self, pass_id: str) -> list[PassUse]:
+        """Return a pass's consumed legs by leg."""
+        rows = self._all(
+            "SELECT pass_id, leg, passage_id, gate_ref, plate, time_s FROM pass_use "
+            "WHERE pass_id = ? ORDER BY leg",
+            (pass_id,),
+        )
+        return [PassUse(r[0], int(r[1]), r[2], r[3], r[4], float(r[5])) for r in rows]
+
+    def put_blob(self, name: str, version: str, body: str) -> None:
+        """Store a named text with its version (replacing the previous one)."""
+        self._cur.execute(
+            self._q(
+                "INSERT INTO state_blob (name, version, body) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET version = excluded.version, body = excluded.body"
+            ),
+            (name, version, body),
+        )
+
+    def get_blob(self, name: str) -> tuple[str, str] | None:
+        """Return (version, body) of a named text, or None."""
+        r = self._one("SELECT version, body FROM state_blob WHERE name = ?", (name,))
+        return None if r is None else (str(r[0]), str(r[1]))
