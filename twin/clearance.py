@@ -68,14 +68,17 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
     if _declared_before_gate(w, case) or _batched(w, case):
         w.ledger.released(case, env.now)
     outcome = yield from pass_gate(env, gate, case.truck, w.rec)
+    if outcome.outcome is not Outcome.PASS:
+        # Released by the officer at the manual post, who annotates the ledger by hand.
+        w.ledger.passed_gate(case, gate.ref, env.now)
     if flow.kind == "transfer_between_zones" and flow.to is not None:
         yield env.timeout(w.drive_s(flow.zone, flow.to))
         unwatched = "" if w.scenario.levers.electronic_fence else "transfer_seal_check"
         gate_b = w.gates[_gate_ref(w, case, flow.to)]
-        yield from pass_gate(env, gate_b, case.truck, w.rec, manual_reason=unwatched)
-    if outcome.outcome is not Outcome.PASS:
-        # Released by the officer at the manual post, who annotates the ledger by hand.
-        w.ledger.passed_gate(case, gate.ref, env.now)
+        arrival = yield from pass_gate(env, gate_b, case.truck, w.rec, manual_reason=unwatched)
+        if arrival.outcome is not Outcome.PASS:
+            # The officer at the receiving gate confirms the arrival (到货确认) by hand.
+            w.ledger.passed_gate(case, gate_b.ref, env.now)
     if lane == Lane.POST_AUDIT:
         env.process(_desk_audit(w, case, decision))
     if case.violation and not found:

@@ -1,15 +1,27 @@
-"""The bonded-goods ledger (账册) as the twin drives it: one book per enterprise.
+"""The bonded-goods ledger (账册) as the twin drives it: books per enterprise and zone.
 
-Each shipment is a bonded list (核注清单) bound to the truck's gate pass (核放单). The
-list is pre-written-off when declared, the gate passage is recorded when the truck
-passes (账册自动核注), and the list is written off once the declaration is released and
-all goods have passed — the ledger's own rule, in whichever order the two happen.
-A rule the ledger refuses (e.g. more out than in stock) is counted as a discrepancy,
-never a crash.
+Each shipment is a bonded list (核注清单) on the enterprise's book in its zone, and the
+truck's gate pass (核放单) is registered in the ledger's central pass state, approved,
+as the customs system would send it. The list is pre-written-off when declared; a
+first-line entry's three documents are checked (舱单、提货单、报关单); a transfer between
+zones is a list to the enterprise's book in the other zone, on a two-gate pass, so its
+arrival is confirmed at the receiving zone's gate. When the gate controller posts a
+passage, the link reserves and posts the pass through the same state the live gate
+uses: a pass is consumed at most once, and a reuse, another truck's pass or an unknown
+pass is refused and counted (in the twin the barrier has already opened: the refusal is
+a finding). An officer's manual release is annotated in one step. The list is written
+off once the declaration is released and all goods have passed, in whichever order.
+
+After every ledger command the outbox is delivered to its two consumers: the risk
+engine (ledger findings become risk factors of the enterprise, each applied once) and
+central monitoring (counts of every event kind). A rule the ledger refuses is counted
+as a discrepancy, never a crash.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 
 from core.gate import PostGatePassage
@@ -17,97 +29,197 @@ from core.ledger import (
     Account,
     AccountKind,
     BondedList,
+    CargoDocument,
+    CargoDocuments,
     Direction,
     GatePassage,
-    GatePassBinding,
+    GatePassFiling,
     Ledger,
     LedgerError,
     Line,
+    LineTable,
+    ListKind,
     ListLine,
     Movement,
     MovementKind,
+    OutboxItem,
+    PassItem,
+    PassState,
     PostedBy,
     PosterKind,
+    Refusal,
     WriteOffMode,
 )
+from core.risk import RiskEngine
+from core.risk.ledger_feed import LedgerRiskFeed
 from ftz_stores import MemoryStore
 from twin.cases import Case
-from twin.enterprises import EnterpriseModel
+from twin.enterprises import EnterpriseAgent, EnterpriseModel
 
 __all__ = ["LedgerLink"]
 
-_OPENING_STOCK_KG = Decimal(
-    10**9
-)  # books open with ample stock: the twin models flows, not stock-outs
+_OPENING_STOCK_KG = Decimal(10**9)  # books open with ample stock: the twin models flows
 _INBOUND = ("first_line_entry", "second_line_export")
+_DEADLINE_ROUND_S = 3600.0  # deadlines are checked at most once per simulated hour
+_OPENING = PostedBy(PosterKind.SYSTEM, "opening")
 
 
 class LedgerLink:
     """Posts the twin's shipments to an in-memory ledger and counts what it refuses."""
 
-    def __init__(self, enterprises: EnterpriseModel) -> None:
-        """Open one account per enterprise with a line per HS chapter it trades."""
-        self.ledger = Ledger(MemoryStore())
+    def __init__(self, enterprises: EnterpriseModel, risk: RiskEngine | None = None) -> None:
+        """Keep books for ``enterprises``; feed ledger findings to ``risk`` if given."""
+        self.ledger = Ledger(MemoryStore(consumers=("risk", "monitoring")))
         self.rejections = 0
         self.written_off = 0
-        self._items: dict[tuple[str, str], int] = {}
-        system = PostedBy(PosterKind.SYSTEM, "opening")
-        for agent in enterprises.roster:
-            acc = f"A{agent.enterprise_id}"
-            kind = AccountKind.PROCESSING_E if agent.processing else AccountKind.BONDED_LOGISTICS
-            lines = []
-            for i, chapter in enumerate(agent.chapters, start=1):
-                self._items[(agent.enterprise_id, chapter)] = i
-                lines.append(Line(acc, i, f"P{chapter}", chapter + "00", "kg"))
-            self.ledger.open_account(Account(acc, agent.enterprise_id, kind), lines, 0.0)
-            for i in range(1, len(lines) + 1):
-                opening = Movement(
-                    f"open:{acc}:{i}", acc, i, MovementKind.IN, _OPENING_STOCK_KG, "kg", system
-                )
-                self.ledger.post(opening, 0.0)
+        self.refusals: Counter[str] = Counter()
+        self.monitoring: Counter[str] = Counter()
+        self.risk = risk
+        self.feed = LedgerRiskFeed()
+        self._agents = {a.enterprise_id: a for a in enterprises.roster}
+        self._books: set[str] = set()
+        self._plates: dict[str, tuple[str, int]] = {}  # pass → (plate, legs)
+        self._checked_s = 0.0
+        self._now = 0.0
+        self._boxes = [
+            (self.ledger.outbox("risk"), self._to_risk),
+            (self.ledger.outbox("monitoring"), self._to_monitoring),
+        ]
 
+    # -- books ---------------------------------------------------------------------------
+    def _book(self, agent: EnterpriseAgent, zone: str) -> str:
+        """The enterprise's book in ``zone``, opened on first use (自动备案) with stock."""
+        acc = f"A{agent.enterprise_id}@{zone}"
+        if acc in self._books:
+            return acc
+        self._books.add(acc)
+        processing = agent.processing
+        kind = AccountKind.PROCESSING_E if processing else AccountKind.BONDED_LOGISTICS
+        table = LineTable.MATERIAL if processing else LineTable.GOODS
+        lines = [
+            Line(acc, i, f"P{ch}", ch + "00", "kg", table)
+            for i, ch in enumerate(agent.chapters, start=1)
+        ]
+        self.ledger.open_account(Account(acc, agent.enterprise_id, kind, zone), lines, 0.0)
+        self.ledger.post_batch(
+            [
+                Movement(
+                    f"open:{acc}:{ln.item_no}",
+                    acc,
+                    ln.item_no,
+                    MovementKind.IN,
+                    _OPENING_STOCK_KG,
+                    "kg",
+                    _OPENING,
+                )
+                for ln in lines
+            ],
+            0.0,
+        )
+        return acc
+
+    # -- the twin's calls ------------------------------------------------------------------
     def declare(self, case: Case, gate_id: str, now: float) -> None:
-        """File the shipment's bonded list, pre-write it off and bind it to the gate pass."""
-        eid = case.enterprise.enterprise_id
-        item = self._items[(eid, case.chapter)]
+        """File the shipment's list, pre-write it off and register its approved gate pass."""
+        agent, flow = self._agents[case.enterprise.enterprise_id], case.flow
+        item = agent.chapters.index(case.chapter) + 1
         qty = Decimal(int(case.declaration.weight_kg))
-        direction = Direction.IMPORT if case.flow.kind in _INBOUND else Direction.EXPORT
+        acc = self._book(agent, flow.zone)
+        transfer = flow.kind == "transfer_between_zones" and flow.to is not None
+        to_acc = self._book(agent, flow.to) if transfer and flow.to else ""
+        inbound = flow.kind in _INBOUND
         lst = BondedList(
             list_id=f"L{case.case_id}",
-            account_id=f"A{eid}",
-            direction=direction,
+            account_id=acc,
+            direction=Direction.IMPORT if inbound else Direction.EXPORT,
             mode=WriteOffMode.D,
-            lines=(ListLine(item, qty, "kg"),),
-            posted_by=PostedBy(PosterKind.ENTERPRISE, eid),
+            lines=(ListLine(item, qty, "kg", Decimal(int(case.declaration.value_cny)), item),),
+            posted_by=PostedBy(PosterKind.ENTERPRISE, agent.enterprise_id),
             declaration_id=case.case_id,
+            kind=ListKind.TRANSFER if transfer else None,
+            to_account_id=to_acc,
         )
-        self._try(lambda: self.ledger.declare_list(lst, now))
-        self._try(lambda: self.ledger.pre_write_off(lst.list_id, now))
-        binding = GatePassBinding(case.truck.gate_pass.pass_id, lst.list_id, ((item, qty),))
-        self._try(lambda: self.ledger.bind_gate_pass(binding, now))
-
-    def passed_gate(self, case: Case, gate_id: str, now: float) -> None:
-        """Record the gate passage (posts once per pass, however often it is reported)."""
-        self._try(
-            lambda: self.ledger.record_gate_passage(
-                GatePassage(case.truck.gate_pass.pass_id, gate_id), now
-            )
+        docs = _documents(case, qty) if flow.kind == "first_line_entry" else None
+        gp = case.truck.gate_pass
+        route = (flow.zone, flow.to) if transfer and flow.to else ()
+        filing = GatePassFiling(
+            gp.pass_id, gp.plate, (PassItem(lst.list_id, item, qty),), route=route
         )
+        self._plates[gp.pass_id] = (case.truck.plate, filing.legs)
+        self._try(lambda: self.ledger.declare_shipment(lst, filing, now, docs))
+        self.deliver(now)
 
     def passage(self, cmd: PostGatePassage, now: float) -> None:
-        """Annotate the ledger from the gate controller's :class:`PostGatePassage` (账册自动核注)."""
-        self._try(
-            lambda: self.ledger.record_gate_passage(GatePassage(cmd.pass_id, cmd.gate_id), now)
+        """Reserve and post the pass of the controller's :class:`PostGatePassage` (核注)."""
+        plate, legs = self._plates.get(cmd.pass_id, ("", 1))
+        r = self.ledger.passes.pass_through(
+            cmd.pass_id, cmd.idempotency_key, plate, cmd.gate_id, now
         )
+        if isinstance(r, Refusal):
+            self.refusals[r.reason.value] += 1
+        elif r.leg == legs:
+            del self._plates[cmd.pass_id]
+        self.deliver(now)
+
+    def passed_gate(self, case: Case, gate_id: str, now: float) -> None:
+        """Annotate an officer's manual release at a post (one step, counts once)."""
+        pass_id = case.truck.gate_pass.pass_id
+        self._try(lambda: self.ledger.record_gate_passage(GatePassage(pass_id, gate_id), now))
+        status = self.ledger.passes.pass_status(pass_id)
+        if status is not None and status.state is PassState.PASSED:
+            self._plates.pop(pass_id, None)
+        self.deliver(now)
 
     def released(self, case: Case, now: float) -> None:
         """Record that the declaration was released."""
         self._try(lambda: self.ledger.release_declaration(case.case_id, now))
+        self.deliver(now)
 
-    def _try(self, call: object) -> None:
+    def kpis(self) -> dict[str, float]:
+        """The ledger's figures for the replication's KPIs."""
+        m = self.monitoring
+        return {
+            "ledger_discrepancies": float(self.rejections),
+            "ledger_lists_written_off": float(self.written_off),
+            "ledger_pass_refusals": float(sum(self.refusals.values())),
+            "ledger_transfers_timed_out": float(m["TransferTimedOut"]),
+            "ledger_documents_mismatched": float(m["DocumentsMismatched"]),
+            "ledger_findings_to_risk": float(sum(self.feed.applied.values())),
+        }
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _try(self, call: Callable[[], object]) -> None:
         try:
-            result = call()  # type: ignore[operator]
+            call()
         except LedgerError:
             self.rejections += 1
-            return
-        self.written_off += sum(type(e).__name__ == "ListWrittenOff" for e in result.events)
+
+    def deliver(self, now: float) -> None:
+        """Deliver the outbox to the risk engine and central monitoring (and check deadlines)."""
+        if now - self._checked_s >= _DEADLINE_ROUND_S:
+            self._checked_s = now
+            self.ledger.check_deadlines(now)
+        self._now = now
+        for box, handler in self._boxes:
+            box.deliver(handler)
+
+    def _to_risk(self, item: OutboxItem) -> None:
+        if self.risk is not None:
+            self.feed.apply(self.risk, item, self._now)
+
+    def _to_monitoring(self, item: OutboxItem) -> None:
+        name = type(item.event).__name__
+        self.monitoring[name] += 1
+        if name == "ListWrittenOff":
+            self.written_off += 1
+
+
+def _documents(case: Case, qty: Decimal) -> CargoDocuments:
+    """The three documents of a first-line entry, as the twin's case declares them."""
+    bill, boxes = f"B{case.case_id}", case.truck.containers
+    ent = case.enterprise.enterprise_id
+
+    def doc(prefix: str) -> CargoDocument:
+        return CargoDocument(f"{prefix}{case.case_id}", bill, boxes, 1, qty, ent)
+
+    return CargoDocuments(doc("MF"), doc("DO"), doc("DEC"))

@@ -107,7 +107,7 @@ class Twin:
                 z.id: simpy.Resource(env, capacity=z.inspection_bays) for z in scenario.site.zones
             },
             pairing={p.id: simpy.Resource(env, capacity=1) for p in scenario.site.staff_pools},
-            ledger=LedgerLink(enterprises),
+            ledger=LedgerLink(enterprises, risk),
         )
         for gate in scenario.site.gates:
             self.world.gates[gate.ref] = self._build_site(gate)
@@ -253,7 +253,6 @@ class Twin:
             "risk_feedback": float(c.feedback),
             "credit_class_changes": float(w.enterprises.class_changes),
             "violator_adaptations": float(w.enterprises.adaptations),
-            "ledger_discrepancies": float(w.ledger.rejections),
-            "ledger_lists_written_off": float(w.ledger.written_off),
+            **w.ledger.kpis(),
             "estimated_noncompliance": float(getattr(est, "rate", float("nan"))),
         }
