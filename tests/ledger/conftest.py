@@ -20,7 +20,16 @@ import pytest
 
 from core.ledger import Ledger
 from ftz_stores import MemoryStore
-from tests.ledger.helpers import ACC, LINES, LOG, LOG_LINES, fresh_pg_store
+from tests.ledger.helpers import (
+    ACC,
+    LINES,
+    LOG,
+    LOG_LINES,
+    YS,
+    YS_LINES,
+    fresh_pg_store,
+    pg_schema_url,
+)
 
 
 def _pg_bin() -> Path | None:
@@ -141,14 +150,50 @@ def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
 
 
 @pytest.fixture
+def reopen(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """Return a function that opens the same ledger data again, as a restart would.
+
+    Each call is a new store object (a new connection) on one SQLite file or one
+    PostgreSQL schema; the memory store has no restart, so it returns the same object.
+    """
+    made: list[object] = []
+    memory = MemoryStore()
+    url = request.getfixturevalue("pg_url") if backend == "postgres" else ""
+    schema = pg_schema_url(url) if url else ""
+
+    def open_again() -> object:
+        if backend == "memory":
+            return memory
+        if backend == "sqlite":
+            from ftz_stores.sqlite import SqliteStore
+
+            s: object = SqliteStore(tmp_path / "restart.sqlite")
+        else:
+            from ftz_stores.postgres import PostgresStore
+
+            s = PostgresStore(schema)
+        made.append(s)
+        return s
+
+    yield open_again
+    for s in made:
+        s.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
 def store(make_store):
     return make_store()
 
 
-@pytest.fixture
-def ledger(store) -> Ledger:
-    """A ledger with a processing E-account and a bonded-logistics account opened."""
-    led = Ledger(store)
+def open_books(led: Ledger) -> Ledger:
+    """Open the suite's three books on ``led``."""
     led.open_account(ACC, LINES, now=0.0)
     led.open_account(LOG, LOG_LINES, now=0.0)
+    led.open_account(YS, YS_LINES, now=0.0)
     return led
+
+
+@pytest.fixture
+def ledger(store) -> Ledger:
+    """A ledger with a processing book, a logistics book in another zone and one in the same."""
+    return open_books(Ledger(store))

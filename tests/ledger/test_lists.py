@@ -23,7 +23,7 @@ from core.ledger import (
     WriteOffMode,
     WriteOffState,
 )
-from tests.ledger.helpers import ACC, GATE, LOG, D, blist, through_gate
+from tests.ledger.helpers import ACC, GATE, LOG, REVIEW, D, blist, through_gate
 
 A = ACC.account_id
 
@@ -165,9 +165,9 @@ def test_deleting_a_list_needs_dual_review_and_releases_the_reservation(ledger: 
     ledger.declare_list(blist(qty="8"), now=1.0)
     ledger.pre_write_off("L1", now=2.0)
     with pytest.raises(DualReviewRequired):
-        ledger.void_list("L1", DualReview("o1", "o1"), now=3.0)
+        ledger.void_list("L1", DualReview("officer-7", "o1", "o1"), now=3.0)
     assert ledger.balance(A, 1).reserved_qty == D(8)
-    ledger.void_list("L1", DualReview("o1", "o2"), now=3.0)
+    ledger.void_list("L1", REVIEW, now=3.0)
     assert ledger.balance(A, 1).reserved_qty == 0
     assert ledger.entries(A, 1)[-1].status is EntryStatus.VOIDED
     with pytest.raises(InvalidListState):
@@ -180,7 +180,7 @@ def test_list_whose_goods_passed_cannot_be_deleted(ledger: Ledger) -> None:
     ledger.pre_write_off("L1", now=2.0)
     through_gate(ledger, "L1", "3", "GP1", now=3.0)
     with pytest.raises(InvalidListState):
-        ledger.void_list("L1", DualReview("o1", "o2"), now=4.0)
+        ledger.void_list("L1", REVIEW, now=4.0)
 
 
 def test_close_out_follows_write_off_only(ledger: Ledger) -> None:

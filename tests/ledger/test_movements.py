@@ -20,8 +20,8 @@ from core.ledger import (
     UnknownLine,
     WrongUnit,
 )
-from core.ledger.errors import AlreadyCorrected
-from tests.ledger.helpers import ACC, ERP, GATE, LOG, OFFICER, D, mv
+from core.ledger.errors import AlreadyCorrected, TransferRefused
+from tests.ledger.helpers import ACC, ERP, GATE, LOG, OFFICER, REVIEW, YS, D, mv
 
 A = ACC.account_id
 IN, OUT = MovementKind.IN, MovementKind.OUT
@@ -73,7 +73,7 @@ def test_same_key_with_different_content_is_refused(ledger: Ledger) -> None:
         (
             Movement("x", A, 1, MovementKind.ADJUSTMENT_LOSS, D(1), "PCE", OFFICER),
             DualReviewRequired,
-            "two distinct approvers",
+            "a maker and two distinct other reviewers",
         ),
         (
             Movement(
@@ -84,10 +84,38 @@ def test_same_key_with_different_content_is_refused(ledger: Ledger) -> None:
                 D(1),
                 "PCE",
                 OFFICER,
-                review=DualReview("o1", "o1"),
+                review=DualReview("officer-7", "o1", "o1"),
             ),
             DualReviewRequired,
-            "'o1', 'o1'",
+            "'officer-7', 'o1', 'o1'",
+        ),
+        (
+            Movement(
+                "x",
+                A,
+                1,
+                MovementKind.ADJUSTMENT_GAIN,
+                D(1),
+                "PCE",
+                OFFICER,
+                review=DualReview("officer-7", "officer-7", "o2"),
+            ),
+            DualReviewRequired,
+            "'officer-7', 'officer-7', 'o2'",
+        ),
+        (
+            Movement(
+                "x",
+                A,
+                1,
+                MovementKind.ADJUSTMENT_GAIN,
+                D(1),
+                "PCE",
+                OFFICER,
+                review=DualReview("officer-3", "o1", "o2"),
+            ),
+            DualReviewRequired,
+            "entered by 'officer-7', not the maker",
         ),
     ],
 )
@@ -124,17 +152,32 @@ def test_consumption_production_and_the_balance_identity(ledger: Ledger) -> None
     assert ledger.balance(A, 10).produced_qty == D(7)
 
 
-def test_transfer_between_zones_books_both_legs_in_one_entry_pair(ledger: Ledger) -> None:
+def test_transfer_within_a_zone_books_both_legs_in_one_entry_pair(ledger: Ledger) -> None:
     ledger.post(mv("i", IN, "10"), now=1.0)
     r = ledger.post(
-        mv("t", MovementKind.TRANSFER, "4", to_account_id=LOG.account_id, to_item_no=1), now=2.0
+        mv("t", MovementKind.TRANSFER, "4", to_account_id=YS.account_id, to_item_no=1), now=2.0
     )
     assert [(e.leg, e.account_id, e.delta) for e in r.entries] == [
         (0, A, D(-4)),
-        (1, LOG.account_id, D(4)),
+        (1, YS.account_id, D(4)),
     ]
     assert ledger.balance(A, 1).transfer_out_qty == D(4)
-    assert ledger.balance(LOG.account_id, 1).transfer_in_qty == D(4)
+    assert ledger.balance(YS.account_id, 1).transfer_in_qty == D(4)
+
+
+def test_a_one_step_transfer_between_zones_is_refused_it_is_a_journey(ledger: Ledger) -> None:
+    ledger.post(mv("i", IN, "10"), now=1.0)
+    with pytest.raises(TransferRefused, match="crosses zones"):
+        ledger.post(
+            mv("t", MovementKind.TRANSFER, "4", to_account_id=LOG.account_id, to_item_no=1), 2.0
+        )
+    assert ledger.balance(LOG.account_id, 1).balance == 0 and ledger.balance(A, 1).balance == 10
+
+
+def test_a_transfer_to_a_line_filed_for_other_goods_is_refused(ledger: Ledger) -> None:
+    ledger.post(mv("i", IN, "10"), now=1.0)
+    with pytest.raises(TransferRefused, match="filed as 8473302000"):
+        ledger.post(mv("t", MovementKind.TRANSFER, "4", to_account_id=A, to_item_no=10), 2.0)
 
 
 def test_transfer_to_a_line_in_another_unit_is_refused(ledger: Ledger) -> None:
@@ -146,33 +189,52 @@ def test_transfer_to_a_line_in_another_unit_is_refused(ledger: Ledger) -> None:
 
 def test_stock_adjustment_with_two_approvers_is_posted_with_them(ledger: Ledger) -> None:
     r = ledger.post(
-        mv("adj", MovementKind.ADJUSTMENT_GAIN, "2", review=DualReview("officer-7", "officer-9")),
+        mv("adj", MovementKind.ADJUSTMENT_GAIN, "2", review=DualReview(GATE.ref, "o8", "o9")),
         now=1.0,
     )
-    assert r.entries[0].reviewers == ("officer-7", "officer-9")
+    assert r.entries[0].reviewers == ("o8", "o9")
+    (rec,) = ledger.audit_trail("movement:adj")
+    assert (rec.item.value, rec.maker, rec.reviewers) == (
+        "inspection_exception",
+        GATE.ref,
+        ("o8", "o9"),
+    )
     assert ledger.balance(A, 1).adjusted_qty == D(2)
 
 
 def test_correction_needs_two_distinct_approvers_and_appends_a_reversal(ledger: Ledger) -> None:
     seq = ledger.post(mv("i", IN, "10"), now=1.0).entries[0].seq
     with pytest.raises(DualReviewRequired):
-        ledger.correct(Correction("fix", seq, "typo", DualReview("o1", ""), OFFICER), now=2.0)
+        ledger.correct(
+            Correction("fix", seq, "typo", DualReview("officer-7", "o1", ""), OFFICER), 2.0
+        )
+    with pytest.raises(DualReviewRequired):  # the maker may not review their own entry
+        ledger.correct(
+            Correction("fix", seq, "typo", DualReview("officer-7", "officer-7", "o2"), OFFICER), 2.0
+        )
     assert len(ledger.entries(A, 1)) == 1
-    c = Correction("fix", seq, "wrong quantity", DualReview("o1", "o2"), OFFICER)
+    c = Correction("fix", seq, "wrong quantity", REVIEW, OFFICER)
     r = ledger.correct(c, now=2.0)
     assert r.applied and r.entries[0].refers_to == seq and r.entries[0].delta == D(-10)
     assert ledger.correct(c, now=3.0).status is PostStatus.DUPLICATE
     assert ledger.balance(A, 1).balance == 0
     assert [e.status for e in ledger.entries(A, 1)] == [EntryStatus.POSTED, EntryStatus.POSTED]
     with pytest.raises(AlreadyCorrected):
-        ledger.correct(Correction("fix2", seq, "again", DualReview("o1", "o2"), OFFICER), 4.0)
+        ledger.correct(Correction("fix2", seq, "again", REVIEW, OFFICER), 4.0)
+    (rec,) = ledger.audit_trail(f"entry:{seq}")
+    assert (rec.action, rec.maker, rec.reviewers, rec.detail) == (
+        "correct",
+        "officer-7",
+        ("officer-8", "officer-9"),
+        "wrong quantity",
+    )
 
 
 def test_reversing_an_inflow_already_spent_is_refused(ledger: Ledger) -> None:
     seq = ledger.post(mv("i", IN, "10"), now=1.0).entries[0].seq
     ledger.post(mv("o", OUT, "8"), now=2.0)
     with pytest.raises(Overdraw):
-        ledger.correct(Correction("fix", seq, "x", DualReview("o1", "o2"), OFFICER), now=3.0)
+        ledger.correct(Correction("fix", seq, "x", REVIEW, OFFICER), now=3.0)
 
 
 def test_balance_of_an_unknown_line_is_an_error_and_of_an_unused_line_zero(ledger: Ledger) -> None:

@@ -66,7 +66,7 @@ def movement(draw: st.DrawFn, key: str) -> Movement:
     acc, item = draw(st.sampled_from(LINES))
     kind = draw(st.sampled_from(KINDS))
     to_acc, to_item = draw(st.sampled_from(LINES))
-    review = DualReview("o1", "o2") if draw(st.booleans()) else None
+    review = DualReview(GATE.ref, "o1", "o2") if draw(st.booleans()) else None
     return Movement(key, acc, item, kind, draw(qty), "PCE", GATE, "DOC", to_acc, to_item, review)
 
 

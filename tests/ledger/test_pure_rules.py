@@ -1,4 +1,4 @@
-"""Pure rules without a store: cross-check, purity of core.ledger, codec, migrations."""
+"""Purity of core.ledger, the codec, migrations, and what the databases themselves refuse."""
 
 from __future__ import annotations
 
@@ -8,46 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.ledger import (
-    CargoDocument,
-    DocumentsMismatched,
-    FieldMismatch,
-    Ledger,
-    ListStatus,
-    cross_check,
-)
+from core.ledger import Ledger, ListStatus
 from ftz_stores.codec import decode, encode
 from ftz_stores.migrate import SchemaTooNew, migrations, pending
 from ftz_stores.sqlite import SqliteStore
-from tests.ledger.helpers import D
-
-MANIFEST = CargoDocument("MF1", "COSU123", ("TGHU1234567", "MSKU7654321"), 40, D("1200.5"), "C1")
-
-
-def test_three_documents_that_agree_give_no_event() -> None:
-    dlv = CargoDocument("DO1", "COSU123", ("MSKU7654321", "TGHU1234567"), 40, D("1200.50"), "C1")
-    assert cross_check(MANIFEST, dlv, dlv, now=1.0) == ()
-
-
-def test_three_document_mismatch_names_every_differing_field() -> None:
-    dlv = CargoDocument("DO1", "COSU123", ("TGHU1234567",), 40, D("1200.5"), "C1")
-    dec = CargoDocument("D1", "COSU123", ("TGHU1234567", "MSKU7654321"), 38, D("1200.5"), "C1")
-    assert cross_check(MANIFEST, dlv, dec, now=2.0) == (
-        DocumentsMismatched(
-            "COSU123",
-            (
-                FieldMismatch(
-                    "container_nos",
-                    "MSKU7654321,TGHU1234567",
-                    "TGHU1234567",
-                    "MSKU7654321,TGHU1234567",
-                ),
-                FieldMismatch("packages", "40", "40", "38"),
-            ),
-            2.0,
-        ),
-    )
-
 
 FORBIDDEN = {
     "simpy",
@@ -149,3 +113,42 @@ def test_postgres_refuses_to_change_or_delete_an_entry(pg_url: str) -> None:
         with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
             cur.execute(sql)
     store.close()  # type: ignore[attr-defined]
+
+
+def test_sqlite_refuses_a_second_use_of_a_pass_leg_and_any_change_to_a_use(
+    tmp_path: Path,
+) -> None:
+    SqliteStore(tmp_path / "l.sqlite").close()
+    db = sqlite3.connect(tmp_path / "l.sqlite")
+    db.execute("INSERT INTO pass_use VALUES ('GP1', 1, 'lane1#1', 'g', '沪A1', 0)")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        db.execute("INSERT INTO pass_use VALUES ('GP1', 1, 'lane2#1', 'g', '沪A1', 1)")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        db.execute("INSERT INTO pass_use VALUES ('GP2', 1, 'lane1#1', 'g', '沪A1', 1)")
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        db.execute("UPDATE pass_use SET leg = 2")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM pass_use")
+
+
+def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path: Path) -> None:
+    from ftz_stores.migrate import migrations as all_migrations
+
+    path = tmp_path / "v1.sqlite"
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at REAL NOT NULL)"
+    )
+    _, name, sql = all_migrations("sqlite")[0]
+    db.executescript(sql)
+    db.execute("INSERT INTO schema_version VALUES (1, ?, 0)", (name,))
+    db.execute("INSERT INTO account VALUES ('A1', 'E1', 'bonded_logistics', 'z', 0)")
+    db.execute("INSERT INTO line VALUES ('A1', 1, 'P', '8542', 'kg')")
+    db.commit()
+    db.close()
+    led = Ledger(SqliteStore(path))
+    (line,) = led.read(lambda tx: tx.account_lines("A1"))
+    assert (line.hs_code, line.table.value, line.name) == ("8542", "goods", "")
+    assert led.store.schema_version() == all_migrations("sqlite")[-1][0]  # type: ignore[attr-defined]
+    led.store.close()  # type: ignore[attr-defined]
