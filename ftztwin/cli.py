@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-event-log", action="store_true", help="do not write the event log")
     run.add_argument("--workers", type=positive, help="local processes (default: one per core)")
     run.add_argument("--hil", action="store_true", help="gates decided by a live service (HIL)")
+    run.add_argument(
+        "--risk-state", type=Path, help="folder: restore and save the risk engine's learning"
+    )
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
     sch = sub.add_parser("schema", help="write scenarios/scenario.schema.json")
@@ -82,7 +85,13 @@ def _progress(total_s: float, label: str):  # type: ignore[no-untyped-def]
     return bar, (lambda dt: bar.update(dt / 3600.0))
 
 
-def _run(scenario: Scenario, out: Path, event_log: bool, workers: int | None) -> tuple[Path, list]:  # type: ignore[type-arg]
+def _run(  # type: ignore[type-arg]
+    scenario: Scenario,
+    out: Path,
+    event_log: bool,
+    workers: int | None,
+    risk_state: Path | None = None,
+) -> tuple[Path, list]:
     from ftztwin.report import staged_dir, write_results
     from twin.experiment import default_workers, run_experiment, summarise
 
@@ -93,7 +102,12 @@ def _run(scenario: Scenario, out: Path, event_log: bool, workers: int | None) ->
     final.parent.mkdir(parents=True, exist_ok=True)
     with staged_dir(final) as folder:
         try:
-            results = run_experiment(scenario, None, folder if event_log else None, tick, workers)
+            if risk_state is not None:
+                if risk_state.exists() and not risk_state.is_dir():
+                    raise UserError(f"--risk-state {risk_state}: not a folder")
+                risk_state.mkdir(parents=True, exist_ok=True)
+            log = folder if event_log else None
+            results = run_experiment(scenario, None, log, tick, workers, risk_state)
         finally:
             bar.close()
         write_results(folder, scenario, results, summarise(results))
@@ -112,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     base = load_scenario(args.scenario)
     scenario = _with_overrides(base, args.seed, args.replications, str(args.scenario))
-    report, results = _run(scenario, args.out, not args.no_event_log, args.workers)
+    report, results = _run(scenario, args.out, not args.no_event_log, args.workers, args.risk_state)
     summary = summarise(results)
     print(kpi_table(summary, headline(list(summary))))
     print(f"\nscenario {scenario.name} (sha256 {digest(scenario)[:12]}…), report: {report}")

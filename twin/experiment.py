@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.risk.persist import RiskStateError, capture, restore
 from core.trace import Recorder, Sink
 from ftz_spec import Scenario
+from ftz_spec.errors import UserError
 from ftz_stores.eventlog import EventLogWriter
+from ftz_stores.risk_state import load_risk_state_file, save_risk_state_file
 from twin.kpi import KpiAccumulator
 from twin.model import Twin, resource_capacity_s, resource_groups
 from twin.stats import Interval, mean_ci
@@ -41,10 +44,16 @@ def run_replication(
     progress: Callable[[float], None] | None = None,
     extra_sinks: list[Sink] | None = None,
     controller_factory: Callable[[str], Any] | None = None,
+    risk_state_dir: Path | None = None,
 ) -> ReplicationResult:
     """Run one replication; stream its event log to ``event_log`` if given.
 
     ``controller_factory`` replaces the in-process gate controllers (hardware in the loop).
+    ``risk_state_dir`` carries the risk engine's learning between runs: the replication
+    starts from ``risk_rep<NNN>.json`` there if it exists and saves its state back.
+
+    Raises:
+        UserError: The saved risk state was learned on another risk table.
     """
     warmup_s = scenario.run.warmup_h * 3600.0
     horizon_s = scenario.run.horizon_h * 3600.0
@@ -56,12 +65,29 @@ def run_replication(
     if writer is not None:
         sinks.append(writer)
     twin = Twin(scenario, replication, Recorder(sinks), controller_factory=controller_factory)
+    state_file = (
+        None if risk_state_dir is None else risk_state_dir / f"risk_rep{replication:03d}.json"
+    )
+    if state_file is not None:
+        _restore_risk(twin, state_file)
     try:
         twin.run(progress)
     finally:
         if writer is not None:
             writer.close()
+    if state_file is not None:
+        # The twin's ledger is new each run, so its outbox numbering restarts: seq 0.
+        save_risk_state_file(state_file, capture(twin.world.risk, feed_seq=0))
     return ReplicationResult(replication, {**acc.result(), **twin.extra_kpis()})
+
+
+def _restore_risk(twin: Twin, path: Path) -> None:
+    try:
+        state = load_risk_state_file(path)
+        if state is not None:
+            restore(twin.world.risk, state)
+    except RiskStateError as exc:
+        raise UserError(f"--risk-state {path}: {exc}") from None
 
 
 def default_workers(replications: int) -> int:
@@ -82,6 +108,7 @@ def run_experiment(
     event_log_dir: Path | None = None,
     progress: Callable[[float], None] | None = None,
     workers: int = 1,
+    risk_state_dir: Path | None = None,
 ) -> list[ReplicationResult]:
     """Run replications 0..n-1 (the scenario's own count when ``replications`` is None).
 
@@ -91,11 +118,19 @@ def run_experiment(
         event_log_dir: Folder for event logs (``run.event_log`` says for which).
         progress: Receives simulated seconds done (per replication when parallel).
         workers: Local processes; 1 runs in this process.
+        risk_state_dir: Where each replication's risk state is restored from and saved
+            to, to carry learning between runs; None starts from the table.
     """
     n = replications or scenario.run.replications
     if workers <= 1 or n == 1:
         return [
-            run_replication(scenario, r, _log_path(scenario, event_log_dir, r), progress)
+            run_replication(
+                scenario,
+                r,
+                _log_path(scenario, event_log_dir, r),
+                progress,
+                risk_state_dir=risk_state_dir,
+            )
             for r in range(n)
         ]
     horizon_s = scenario.run.horizon_h * 3600.0
@@ -104,7 +139,13 @@ def run_experiment(
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx) as pool:
         futures = [
-            pool.submit(run_replication, scenario, r, _log_path(scenario, event_log_dir, r))
+            pool.submit(
+                run_replication,
+                scenario,
+                r,
+                _log_path(scenario, event_log_dir, r),
+                risk_state_dir=risk_state_dir,
+            )
             for r in range(n)
         ]
         for fut in as_completed(futures):

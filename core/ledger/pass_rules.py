@@ -286,6 +286,6 @@ def record_gate_passage(books: Books, passage: GatePassage) -> PostResult:
         ReservationStatus.POSTED,
         books.now,
     )
-    books.put_doc(RESERVATION, r.passage_id, r)
+    # No reservation document: the consumed leg (PassUse) is the annotation's record.
     _consume(books, ps, r, ps.filing.items, DEFAULT_TRANSIT_TIMEOUT_S)
     return _OK
