@@ -48,6 +48,7 @@ from core.ledger import (
     PostedBy,
     PosterKind,
     Refusal,
+    Reservation,
     WriteOffMode,
 )
 from core.risk import RiskEngine
@@ -160,6 +161,27 @@ class LedgerLink:
         elif r.leg == legs:
             del self._plates[cmd.pass_id]
         self.deliver(now)
+
+    # -- two phases, for a gate process that reserves before it opens the barrier ----------
+    def reserve(
+        self, pass_id: str, passage_id: str, plate: str, gate_ref: str, now: float
+    ) -> Reservation | Refusal:
+        """Reserve a pass before the barrier opens.
+
+        Use the passage's idempotency key as ``passage_id``: :meth:`passage` then posts
+        this reservation when the controller reports the passage.
+        """
+        r = self.ledger.passes.reserve_pass(pass_id, passage_id, plate, gate_ref, now)
+        if isinstance(r, Refusal):
+            self.refusals[r.reason.value] += 1
+        self.deliver(now)
+        return r
+
+    def void(self, passage_id: str, reason: str, now: float) -> Reservation | Refusal:
+        """Void a reservation whose barrier did not open (manual post, fault)."""
+        r = self.ledger.passes.void_pass(passage_id, reason, now)
+        self.deliver(now)
+        return r
 
     def passed_gate(self, case: Case, gate_id: str, now: float) -> None:
         """Annotate an officer's manual release at a post (one step, counts once)."""

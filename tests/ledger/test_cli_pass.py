@@ -88,17 +88,38 @@ def test_a_registered_pass_opens_once_and_its_state_shows_it(folder: Path) -> No
     ],
 )
 def test_a_bad_pass_file_names_the_file_the_field_and_the_value(
-    folder: Path, text: str, named: str
+    folder: Path, text: str, named: str, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
+    from ftztwin.cli import main
+
+    monkeypatch.chdir(folder)
     (folder / "pass.yaml").write_text(text, encoding="utf-8")
+    assert main(["ledger-pass", "register", "pass.yaml", "--store", "sqlite:ledger.sqlite"]) == 2
+    assert named in capsys.readouterr().err
+
+
+def test_bad_input_through_the_installed_command_exits_2_without_a_traceback(
+    folder: Path,
+) -> None:
+    (folder / "pass.yaml").write_text(PASS + "colour: red\n", encoding="utf-8")
     done = ftztwin(folder, "register", "pass.yaml", "--store", "sqlite:ledger.sqlite")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert named in done.stderr, done.stderr
+    assert "pass.yaml: colour: Extra inputs are not permitted (got 'red')" in done.stderr
 
 
-def test_a_store_that_cannot_be_used_is_a_clear_error(folder: Path) -> None:
-    for store, named in (("memory:", "memory: would be gone"), ("mysql://x", "expected memory:")):
-        done = ftztwin(folder, "pending", "--store", store)
-        assert done.returncode == 2 and named in done.stderr and "Traceback" not in done.stderr
-    done = ftztwin(folder, "show", "NOPE", "--store", "sqlite:ledger.sqlite")
-    assert done.returncode == 2 and "not registered" in done.stderr
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["pending", "--store", "memory:"], "memory: would be gone"),
+        (["pending", "--store", "mysql://x"], "expected memory:"),
+        (["show", "NOPE", "--store", "sqlite:ledger.sqlite"], "not registered"),
+    ],
+)
+def test_a_store_or_pass_that_cannot_be_used_is_a_clear_error(
+    folder: Path, args: list[str], named: str, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from ftztwin.cli import main
+
+    monkeypatch.chdir(folder)
+    assert main(["ledger-pass", *args]) == 2
+    assert named in capsys.readouterr().err

@@ -396,7 +396,7 @@ _SETTINGS = dict(
 test_the_ledger_keeps_its_invariants_in_memory = LedgerMachine.TestCase
 test_the_ledger_keeps_its_invariants_in_memory.settings = settings(max_examples=80, **_SETTINGS)
 test_the_ledger_keeps_its_invariants_on_sqlite = SqliteLedgerMachine.TestCase
-test_the_ledger_keeps_its_invariants_on_sqlite.settings = settings(max_examples=25, **_SETTINGS)
+test_the_ledger_keeps_its_invariants_on_sqlite.settings = settings(max_examples=15, **_SETTINGS)
 
 
 @pytest.mark.service
@@ -409,4 +409,4 @@ def test_the_ledger_keeps_its_invariants_on_postgres(pg_url: str) -> None:
         def make_store(self) -> object:
             return fresh_pg_store(pg_url)
 
-    run_state_machine_as_test(PgMachine, settings=settings(max_examples=8, **_SETTINGS))
+    run_state_machine_as_test(PgMachine, settings=settings(max_examples=5, **_SETTINGS))
