@@ -12,9 +12,9 @@ pass is refused and counted (in the twin the barrier has already opened: the ref
 a finding). An officer's manual release is annotated in one step. The list is written
 off once the declaration is released and all goods have passed, in whichever order.
 
-After every ledger command the outbox is delivered to its two consumers: the risk
-engine (ledger findings become risk factors of the enterprise, each applied once) and
-central monitoring (counts of every event kind). A rule the ledger refuses is counted
+The outbox is delivered to its two consumers, at most a simulated minute after an
+event: the risk engine (ledger findings become risk factors of the enterprise, each
+applied once) and central monitoring (counts of every event kind). A rule the ledger refuses is counted
 as a discrepancy, never a crash.
 """
 
@@ -62,6 +62,7 @@ __all__ = ["LedgerLink"]
 _OPENING_STOCK_KG = Decimal(10**9)  # books open with ample stock: the twin models flows
 _INBOUND = ("first_line_entry", "second_line_export")
 _DEADLINE_ROUND_S = 3600.0  # deadlines are checked at most once per simulated hour
+_DELIVERY_ROUND_S = 60.0  # the outbox is delivered at most once per simulated minute
 _OPENING = PostedBy(PosterKind.SYSTEM, "opening")
 
 
@@ -81,6 +82,7 @@ class LedgerLink:
         self._books: set[str] = set()
         self._plates: dict[str, tuple[str, int]] = {}  # pass → (plate, legs)
         self._checked_s = 0.0
+        self._delivered_s = -_DELIVERY_ROUND_S
         self._now = 0.0
         self._boxes = [
             (self.ledger.outbox("risk"), self._to_risk),
@@ -198,7 +200,8 @@ class LedgerLink:
         self.deliver(now)
 
     def kpis(self) -> dict[str, float]:
-        """The ledger's figures for the replication's KPIs."""
+        """The ledger's figures for the replication's KPIs (after a last delivery)."""
+        self.deliver(self._delivered_s, force=True)
         m = self.monitoring
         return {
             "ledger_discrepancies": float(self.rejections),
@@ -216,12 +219,19 @@ class LedgerLink:
         except LedgerError:
             self.rejections += 1
 
-    def deliver(self, now: float) -> None:
-        """Deliver the outbox to the risk engine and central monitoring (and check deadlines)."""
+    def deliver(self, now: float, force: bool = False) -> None:
+        """Deliver the outbox to the risk engine and central monitoring.
+
+        At most once per simulated minute (``force`` for now): a finding reaches its
+        consumers within a minute, and a busy gate does not pay two reads per truck.
+        Deadlines are checked once per simulated hour.
+        """
         if now - self._checked_s >= _DEADLINE_ROUND_S:
             self._checked_s = now
             self.ledger.check_deadlines(now)
-        self._now = now
+        if not force and now - self._delivered_s < _DELIVERY_ROUND_S:
+            return
+        self._delivered_s = self._now = now
         for box, handler in self._boxes:
             box.deliver(handler)
 

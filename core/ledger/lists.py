@@ -67,6 +67,9 @@ class ListKind(StrEnum):
     ADJUSTMENT = "adjustment"  # 盘点调整: stocktake gain (import) or loss (export)
 
 
+_TRANSFER = ListKind.TRANSFER
+
+
 class WriteOffState(IntEnum):
     """Write-off state of a bonded list (核扣标志)."""
 
@@ -137,7 +140,7 @@ class BondedList:
     @property
     def is_transfer(self) -> bool:
         """Whether the list moves goods to another account book."""
-        return self.kind is ListKind.TRANSFER
+        return self.kind is _TRANSFER
 
 
 def list_kind(bl: BondedList) -> MovementKind | None:

@@ -102,7 +102,10 @@ class GatePassFiling:
     @property
     def list_ids(self) -> tuple[str, ...]:
         """The lists carried, in first-seen order."""
-        return tuple(dict.fromkeys(i.list_id for i in self.items))
+        items = self.items
+        if len(items) == 1:  # the common case, on every passage
+            return (items[0].list_id,)
+        return tuple(dict.fromkeys(i.list_id for i in items))
 
 
 @dataclass(frozen=True, slots=True)
