@@ -83,7 +83,8 @@ class EnvelopeSensor(BufferedSensor):
                 return self._reject("malformed")
         self.counters.accept()
         self._on_status(env.status)
-        self._deliver(env.status, value, self.guard.local_time(env), env.conf, env.seq)
+        at = self.guard.local_time(env)
+        self._deliver(env.status, value, at, env.conf, env.seq, env.case_id)
         return ""
 
     def _reject(self, reason: str) -> str:
