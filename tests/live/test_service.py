@@ -143,7 +143,13 @@ def test_served_gate_opens_the_modbus_barrier_on_a_matching_mqtt_plate_and_posts
         assert h["ready"] and h["decisions"] == {"pass": 1} and h["uptime_s"] > 0
         assert h["devices"][f"{GATE}/plate_camera-1"]["messages"]["accepted"] == 1
         assert h["inputs"][f"{GATE}/lane_pc"]["accepted"] == 1
-        assert h["ledger"] == {"committed": 1, "pending": 0, "refused": {}}
+        assert h["ledger"] == {
+            "committed": 1,
+            "pending": 0,
+            "refused": {},
+            "reachable": True,
+            "error": "",
+        }
     finally:
         svc.stop()
         loop.join(5)
@@ -152,7 +158,7 @@ def test_served_gate_opens_the_modbus_barrier_on_a_matching_mqtt_plate_and_posts
             if peer is not None:
                 peer.close()
     trace = (tmp_path / "trace.csv").read_text().splitlines()
-    assert trace[0] == "case_id,activity,lifecycle,resource,time_s,attrs"
+    assert trace[0] == "case_id,activity,lifecycle,resource,time_s,attrs,wall_time"
     assert [r.split(",")[:3] for r in trace[1:]] == [
         ["c1", "gate_check", "START"],
         ["c1", "gate_check", "STOP"],
