@@ -131,7 +131,9 @@ class LiveSite(Model):
                 raise ValueError(f"gates: unknown gate {ref!r}; known: {sorted(refs)}")
         for i, gate in enumerate(gates):
             try:
-                assembly = assemble_gate(gate, self.intelligent(), f"site.gates[{i}]")
+                assembly = assemble_gate(
+                    gate, self.intelligent(), f"site.gates[{i}]", self._officer_driver()
+                )
             except AssemblyError as exc:
                 raise ValueError(str(exc)) from None
             if any(not p.driver for lane in assembly.lanes for p in lane.sensors):
@@ -155,6 +157,10 @@ class LiveSite(Model):
             return load_scenario(str(self.scenario)).levers.intelligent_gates
         return True
 
+    def _officer_driver(self) -> str:
+        # A scenario's site runs with its simulated devices: a simulated officer terminal.
+        return "sim.plate_camera" if self.scenario is not None else ""
+
     def served_gates(self) -> list[Any]:
         """Return the gates this service runs."""
         gates = self.resolved_site().gates
@@ -162,8 +168,10 @@ class LiveSite(Model):
 
     def assemblies(self) -> dict[str, GateAssembly]:
         """Return the served gates as assembled by the one gate assembly, keyed by ref."""
-        intelligent = self.intelligent()
-        return {g.ref: assemble_gate(g, intelligent) for g in self.served_gates()}
+        intelligent, officer = self.intelligent(), self._officer_driver()
+        return {
+            g.ref: assemble_gate(g, intelligent, officer_driver=officer) for g in self.served_gates()
+        }
 
 
 def load_live_site(path: str | Path) -> LiveSite:

@@ -88,7 +88,8 @@ class HealthServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._server.shutdown()
+        """Stop serving (if it was started) and close the socket."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(2.0)
         self._server.server_close()
-        self._thread.join(2.0)

@@ -75,8 +75,11 @@ def _event(event: Event) -> dict[str, Any]:
 
 
 def encode_entry(gate_ref: str, seq: int, now: float, event: Event) -> bytes:
-    """Return the journal message of ``event`` fed to ``gate_ref`` at ``now`` (the ``seq``-th)."""
-    body = {"v": JOURNAL_VERSION, "gate": gate_ref, "seq": seq, "now": now, **_event(event)}
+    """Return the journal message of ``event`` fed to ``gate_ref`` at ``now``.
+
+    ``seq`` numbers the gate's entries from 1 (``"n"``); a gap tells a reader it missed one.
+    """
+    body = {"v": JOURNAL_VERSION, "gate": gate_ref, "n": seq, "now": now, **_event(event)}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -129,6 +132,6 @@ def decode_entry(raw: bytes) -> tuple[str, int, float, Event] | None:
         event = _decode(d)
         if event is None:
             return None
-        return str(d["gate"]), int(d["seq"]), _finite(d["now"]), event
+        return str(d["gate"]), int(d["n"]), _finite(d["now"]), event
     except (UnicodeDecodeError, RecursionError, *_Bad):
         return None

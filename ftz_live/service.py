@@ -139,7 +139,10 @@ class GateService:
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
-        """Connect (or keep trying to), activate every device, serve the HTTP endpoint."""
+        """Serve the HTTP endpoint, connect (or keep trying to), activate every device."""
+        h = self.live.health
+        routes = {"/v1/passes": self.passes.http_post}
+        self.health = HealthServer(self.snapshot, h.host, h.port, routes).start()
         if not self._bus.acquire(keep=True):
             log.error(
                 "broker unreachable, reconnecting",
@@ -154,9 +157,6 @@ class GateService:
                     extra={"gate": ref, "devices": list(gate.assembly.unused)},
                 )
         self._revive()
-        h = self.live.health
-        routes = {"/v1/passes": self.passes.http_post}
-        self.health = HealthServer(self.snapshot, h.host, h.port, routes).start()
         self.started = True
         log.info(
             "gate service started",

@@ -85,6 +85,7 @@ class ShadowService:
         self._seq: dict[str, int] = {}
         self._arrived: OrderedDict[tuple[str, str], None] = OrderedDict()  # bounded
         self._stop = threading.Event()
+        self._started = False
         self._bus = bus_for(settings)
         self.out = out
         fresh = not out.exists() or out.stat().st_size == 0
@@ -114,6 +115,7 @@ class ShadowService:
         for topic, handler in self._handlers:
             self._bus.subscribe(topic, handler)
         self.health.start()
+        self._started = True
         log.info(
             "shadow started",
             extra={"gates": list(self.controllers), "health_port": self.health.port},
@@ -139,9 +141,10 @@ class ShadowService:
 
     def shutdown(self) -> None:
         """Unsubscribe, close the CSV and the endpoint."""
-        for topic, handler in self._handlers:
-            self._bus.unsubscribe(topic, handler)
-        self._bus.release()
+        if self._started:
+            for topic, handler in self._handlers:
+                self._bus.unsubscribe(topic, handler)
+            self._bus.release()
         self._fh.close()
         self.health.stop()
         log.info("shadow stopped", extra={"compared": self.compared, **self.counters})

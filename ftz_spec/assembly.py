@@ -180,13 +180,17 @@ def _plan(gate: Gate, name: str, kind: DeviceKind, driver: str, n: int) -> Devic
     return DevicePlan(name, kind, driver, f"{gate.ref}/lane{n}", n, f"{gate.ref}/{name}-{n}")
 
 
-def assemble_gate(gate: Gate, intelligent: bool = True, where: str = "") -> GateAssembly:
+def assemble_gate(
+    gate: Gate, intelligent: bool = True, where: str = "", officer_driver: str = ""
+) -> GateAssembly:
     """Assemble ``gate``; ``intelligent`` is the scenario's ``levers.intelligent_gates``.
 
     Args:
         gate: The gate's description (zone, line, mode, lanes, devices, tolerances).
         intelligent: False runs it as a manual gate (an officer reads the plate).
         where: The gate's field path for messages, e.g. ``site.gates[3]``.
+        officer_driver: The driver of a manual gate's officer terminal when the gate
+            declares none (``""`` in the twin, where the officer is a person).
 
     A gate with none of the sensors its line reads is run as a manual gate too.
 
@@ -217,7 +221,7 @@ def assemble_gate(gate: Gate, intelligent: bool = True, where: str = "") -> Gate
         fed.append((dev.id, dev.kind, dev.driver))
     if not intelligent:
         officer = next((d for d in gate.devices if d.id == OFFICER), None)
-        fed = [(OFFICER, K.PLATE_CAMERA, "" if officer is None else officer.driver)]
+        fed = [(OFFICER, K.PLATE_CAMERA, officer_driver if officer is None else officer.driver)]
     used = {name for name, _, _ in fed}
     unused = tuple(d.id for d in sensors if d.id not in used)
     acts = [(d.id, d.kind, d.driver) for d in gate.devices if d.kind in ACTUATOR_KINDS]

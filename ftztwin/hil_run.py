@@ -25,6 +25,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -242,16 +243,24 @@ class Comparison:
 
 
 def compare_hil(
-    scenario: Scenario, replication: int = 0, broker: MqttSettings | None = None
+    scenario: Scenario,
+    replication: int = 0,
+    broker: MqttSettings | None = None,
+    in_process: Callable[[GateAssembly], Any] | None = None,
 ) -> Comparison:
-    """Run ``replication`` in-process and with HIL on the same seed; compare every command."""
+    """Run ``replication`` in-process and with HIL on the same seed; compare every command.
+
+    ``in_process(assembly)`` makes the in-process controllers (the assembly's own by
+    default; a test passes others to see that a difference is found).
+    """
     from twin.experiment import run_replication
 
+    make = in_process or (lambda a: a.controller())
     local: list[tuple[str, list[Command]]] = []
     run_replication(
         scenario,
         replication,
-        controller_factory=lambda a: Recording(a.controller(), a.ref, local),
+        controller_factory=lambda a: Recording(make(a), a.ref, local),
     )
     run = run_hil(scenario, replication, broker=broker, record=True)
     remote = run.commands

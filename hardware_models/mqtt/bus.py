@@ -84,8 +84,11 @@ class MqttBus:
         """
         with self._lock:
             self._users += 1
-            if self._client is None:
+            started = self._client is None
+            if started:
                 self._client = self._start()
+        if keep and not started:
+            return self.connected  # the first user already waited; the client keeps trying
         if self._connected.wait(self.settings.connect_timeout_s):
             return True
         if not keep:
