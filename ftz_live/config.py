@@ -170,7 +170,8 @@ class LiveSite(Model):
         """Return the served gates as assembled by the one gate assembly, keyed by ref."""
         intelligent, officer = self.intelligent(), self._officer_driver()
         return {
-            g.ref: assemble_gate(g, intelligent, officer_driver=officer) for g in self.served_gates()
+            g.ref: assemble_gate(g, intelligent, officer_driver=officer)
+            for g in self.served_gates()
         }
 
 

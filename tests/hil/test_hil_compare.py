@@ -40,8 +40,21 @@ def _noisy_reform(hours: float):
 
 def test_run_hil_compare_on_reform_2014_over_two_hours_reports_no_difference(tmp_path):
     proc = subprocess.run(
-        [ROOT / ".venv/bin/ftztwin", "run", "--hil", "--compare", REFORM, "--horizon-h", "2"]
-        + ["--warmup-h", "0", "--replications", "1", "--out", tmp_path / "out"],
+        [
+            ROOT / ".venv/bin/ftztwin",
+            "run",
+            "--hil",
+            "--compare",
+            REFORM,
+            "--horizon-h",
+            "2",
+            "--warmup-h",
+            "0",
+            "--replications",
+            "1",
+            "--out",
+            tmp_path / "out",
+        ],
         cwd=tmp_path,  # from a folder of the user's, not the repository
         capture_output=True,
         text=True,

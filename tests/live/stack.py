@@ -242,8 +242,16 @@ class Stack:
     def pub(self, name: str, value: Any, lane: int = 1, **extra: Any) -> None:
         device = f"{GATE}/{name}-{lane}"
         subprocess.run(
-            ["mosquitto_pub", *self._user(device), "-q", "1", "-t", f"ftz/v1/dev/{device}/reading"]
-            + ["-m", self.envelope(device, value, **extra)],
+            [
+                "mosquitto_pub",
+                *self._user(device),
+                "-q",
+                "1",
+                "-t",
+                f"ftz/v1/dev/{device}/reading",
+                "-m",
+                self.envelope(device, value, **extra),
+            ],
             check=True,
             timeout=10,
         )
@@ -252,8 +260,16 @@ class Stack:
         device = f"{GATE}/lane_pc"
         value = {"lane": f"{GATE}/lane{lane}", "case_id": case_id, "pass_id": pass_id}
         subprocess.run(
-            ["mosquitto_pub", *self._user(device), "-q", "1", "-t", f"ftz/v1/gate/{GATE}/arrival"]
-            + ["-m", self.envelope(device, value)],
+            [
+                "mosquitto_pub",
+                *self._user(device),
+                "-q",
+                "1",
+                "-t",
+                f"ftz/v1/gate/{GATE}/arrival",
+                "-m",
+                self.envelope(device, value),
+            ],
             check=True,
             timeout=10,
         )
@@ -283,8 +299,10 @@ class Stack:
                 "POST",
                 "-H",
                 f"Authorization: Bearer {token}",
-            ]
-            + ["--data-binary", json.dumps(gate_pass, ensure_ascii=False), url],
+                "--data-binary",
+                json.dumps(gate_pass, ensure_ascii=False),
+                url,
+            ],
             check=True,
             capture_output=True,
             timeout=10,

@@ -54,8 +54,18 @@ def test_shadow_mode_flags_the_one_live_decision_altered_on_purpose_and_no_other
         shadow_port = str(services.free_port())
         out = s.home / "shadow.csv"
         shadow = subprocess.Popen(
-            [BIN / "ftztwin", "shadow", "--site", str(EXAMPLE), "--out", str(out)]
-            + ["--health-port", shadow_port, "--grace-s", "2"],
+            [
+                BIN / "ftztwin",
+                "shadow",
+                "--site",
+                str(EXAMPLE),
+                "--out",
+                str(out),
+                "--health-port",
+                shadow_port,
+                "--grace-s",
+                "2",
+            ],
             env={**os.environ, **s.env, **s.secrets},
             stderr=subprocess.PIPE,
             text=True,

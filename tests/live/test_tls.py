@@ -34,8 +34,19 @@ def test_a_passage_over_tls_opens_the_barrier_and_a_client_without_the_ca_is_ref
             s.play("TLS1", truck(), pass_id="HF0001")
             assert s.decision("TLS1")["outcome"] == "pass" and s.opens() == 1
             plain = subprocess.run(
-                ["mosquitto_pub", "-p", s.env["FTZ_MQTT_PORT"], "-u", "monitor", "-P", "x"]
-                + ["-t", "t", "-m", "m"],
+                [
+                    "mosquitto_pub",
+                    "-p",
+                    s.env["FTZ_MQTT_PORT"],
+                    "-u",
+                    "monitor",
+                    "-P",
+                    "x",
+                    "-t",
+                    "t",
+                    "-m",
+                    "m",
+                ],
                 capture_output=True,
                 timeout=20,
             )

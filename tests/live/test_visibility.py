@@ -71,8 +71,16 @@ def test_the_monitor_user_reads_decisions_but_cannot_publish_one(stack):
         {"v": 1, "gate": GATE, "decision": {"case_id": "FORGED", "outcome": "pass"}}
     )
     subprocess.run(
-        ["mosquitto_pub", *stack._user("monitor"), "-q", "1"]
-        + ["-t", f"ftz/v1/gate/{GATE}/decision", "-m", forged],
+        [
+            "mosquitto_pub",
+            *stack._user("monitor"),
+            "-q",
+            "1",
+            "-t",
+            f"ftz/v1/gate/{GATE}/decision",
+            "-m",
+            forged,
+        ],
         check=True,
     )
     stack.play("V2", truck())
