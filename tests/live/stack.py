@@ -104,10 +104,23 @@ class Stack:
             services.need(tool)
         self.home = Path(tempfile.mkdtemp(prefix="ftz-stack-", dir="/tmp"))
         self.home.chmod(0o755)  # mosquitto, run as its own user, must enter it
+        self.mosquitto: subprocess.Popen[bytes] | None = None
+        self.service: subprocess.Popen[bytes] | None = None
+        self._subs: list[subprocess.Popen[bytes]] = []
+        self.decisions: list[dict[str, Any]] = []
+        self.ptys: list[Any] = []
+        self.indicators: list[ToledoIndicator] = []
+        self.plc = BarrierPlc(registers=64).start()
+        try:
+            self._start(site, env, start_broker, wait_ready, broker_args, client_args, run_service)
+        except BaseException:
+            self.close()  # a half-started stack leaves no process behind
+            raise
+
+    def _start(self, site, env, start_broker, wait_ready, broker_args, client_args, run_service):
         (self.home / "tty").mkdir()
         self.site = site
         self.broker_args, self.client_args = broker_args, client_args
-        self.plc = BarrierPlc(registers=64).start()
         self.env = {
             "FTZ_HOME": str(self.home / "var"),
             "FTZ_MQTT_PORT": str(services.free_port()),
@@ -123,10 +136,6 @@ class Stack:
             os.symlink(pair.a, f"{self.env['FTZ_TTY_PREFIX']}{lane0}")
         self.indicators = [ToledoIndicator(pair.b) for pair in self.ptys]
         self.broker_dir = self.home / "broker"
-        self.mosquitto: subprocess.Popen[bytes] | None = None
-        self.service: subprocess.Popen[bytes] | None = None
-        self._subs: list[subprocess.Popen[bytes]] = []
-        self.decisions: list[dict[str, Any]] = []
         self.secrets = self._broker_files()
         if start_broker:
             self.start_broker()

@@ -48,11 +48,11 @@ def test_shadow_mode_flags_the_one_live_decision_altered_on_purpose_and_no_other
         svc = GateService(load_live_site(EXAMPLE))
         gate = svc.gates[GATE]
         gate.controller = AlteringController(gate.controller, "S2")
-        svc.start()
-        loop = threading.Thread(target=svc.run)
-        loop.start()
+        loop = threading.Thread(target=svc.run, daemon=True)
         shadow_port = str(services.free_port())
         out = s.home / "shadow.csv"
+        svc.start()
+        loop.start()
         shadow = subprocess.Popen(
             [
                 BIN / "ftztwin",
