@@ -103,10 +103,18 @@ class LiveGate:
         return self.handle(Tick(), now)
 
     def handle(self, event: Event, now: float) -> list[Command]:
-        """Feed one event to the controller and carry out what it returns."""
-        if self.on_event is not None:
+        """Feed one event to the controller and carry out what it returns.
+
+        ``on_event`` hears of every event first, except a tick that decides nothing: a
+        controller in the same state decides nothing on it either, so the journal skips
+        the idle ticks (one a second per gate).
+        """
+        tick = isinstance(event, Tick)
+        if self.on_event is not None and not tick:
             self.on_event(event, now)
         commands: list[Command] = self.controller.handle(event, now)
+        if self.on_event is not None and tick and commands:
+            self.on_event(event, now)
         self.executor.carry_out(commands, now)
         return commands
 

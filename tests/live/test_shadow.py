@@ -11,11 +11,12 @@ import threading
 from dataclasses import replace
 
 import pytest
+import yaml
 
 from core.gate import Outcome, RecordDecision
 from ftz_live.config import load_live_site
 from ftz_live.service import GateService
-from tests.live.stack import BIN, EXAMPLE, GATE, Stack, truck, wait_for
+from tests.live.stack import BIN, EXAMPLE, GATE, PASS, Stack, truck, wait_for
 from tests.protocols import services
 
 pytestmark = pytest.mark.service
@@ -41,11 +42,17 @@ class AlteringController:
         return out
 
 
-def test_shadow_mode_flags_the_one_live_decision_altered_on_purpose_and_no_other(monkeypatch):
-    with Stack(run_service=False) as s:
+def test_shadow_mode_flags_the_one_live_decision_altered_on_purpose_and_no_other(
+    monkeypatch, tmp_path
+):
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["site"]["gates"][0]["tolerances"]["max_passage_s"] = 2.0  # a timeout to agree on
+    site = tmp_path / "site.yaml"
+    site.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with Stack(site, run_service=False) as s:
         for name, value in {**s.env, **s.secrets}.items():
             monkeypatch.setenv(name, value)
-        svc = GateService(load_live_site(EXAMPLE))
+        svc = GateService(load_live_site(site))
         gate = svc.gates[GATE]
         gate.controller = AlteringController(gate.controller, "S2")
         loop = threading.Thread(target=svc.run, daemon=True)
@@ -58,7 +65,7 @@ def test_shadow_mode_flags_the_one_live_decision_altered_on_purpose_and_no_other
                 BIN / "ftztwin",
                 "shadow",
                 "--site",
-                str(EXAMPLE),
+                str(site),
                 "--out",
                 str(out),
                 "--health-port",
@@ -78,13 +85,16 @@ def test_shadow_mode_flags_the_one_live_decision_altered_on_purpose_and_no_other
             s.play("S2", truck(plate_camera="沪B77777"))  # manual post, altered to a pass
             s.play("S3", truck())
             s.play("S4", truck(weighbridge=41000.0))
-            assert [s.decision(c)["outcome"] for c in ("S1", "S2", "S3", "S4")] == [
+            s.register({**PASS, "pass_id": "HF-S5"})
+            s.arrive("S5", "HF-S5")  # no device answers: both sides time out on a tick
+            assert [s.decision(c)["outcome"] for c in ("S1", "S2", "S3", "S4", "S5")] == [
                 "pass",
                 "pass",
                 "pass",
                 "inspection",
+                "manual_post",
             ]
-            h = wait_for(lambda: (x := s.health(shadow_port))["compared"] == 4 and x, 10)
+            h = wait_for(lambda: (x := s.health(shadow_port))["compared"] == 5 and x, 10)
             assert h["disagreements"] == 1 and h["journal_gaps"] == 0
         finally:
             shadow.send_signal(signal.SIGTERM)
