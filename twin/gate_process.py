@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import simpy
 
 from core.gate import (
+    DeviceFault,
     DeviceKind,
     DiscardReading,
     GateDecision,
@@ -149,6 +150,10 @@ class GateSite:
     on_passage: Any = None  # callable(PostGatePassage, now) -> None: the ledger annotation
     officer_ids: dict[str, str] = field(default_factory=dict)  # lane -> the officer's terminal
     discarded: Counter[str] = field(default_factory=Counter)  # readings the core discarded
+    # The central gate-pass state (核放单, twin.ledger_link.LedgerLink): reserved before the
+    # barrier opens; None: the barrier opens on the controller's word alone.
+    passes: Any = None
+    held: Counter[str] = field(default_factory=Counter)  # barrier kept down, by reason
 
 
 def truck_through_gate(
@@ -185,13 +190,7 @@ def pass_gate(
     if not any(isinstance(c, RecordDecision) for c in commands):
         commands = yield from _read_devices(env, site, truck, lane, rec)
     decision = next(c.decision for c in commands if isinstance(c, RecordDecision))
-    for cmd in commands:
-        if isinstance(cmd, OpenBarrier) and lane in site.barriers:  # else an officer waves
-            site.barriers[lane].write(cmd, env.now)
-        elif isinstance(cmd, PostGatePassage) and site.on_passage is not None:
-            site.on_passage(cmd, env.now)
-        elif isinstance(cmd, DiscardReading):
-            site.discarded[cmd.reason] += 1
+    decision = _carry_out(site, truck, commands, decision, env.now)
     rec.emit(
         cid,
         "gate_check",
@@ -204,6 +203,58 @@ def pass_gate(
     if decision.outcome is not Outcome.PASS or manual_reason:
         yield from _manual_post(env, site, truck, rec)
     return decision
+
+
+def _carry_out(
+    site: GateSite, truck: Truck, commands: list[Any], decision: GateDecision, now: float
+) -> GateDecision:
+    """Act on the controller's commands; return the decision as carried out.
+
+    Intent before act: the gate pass is reserved in the ledger's central state before the
+    barrier is commanded, and the passage posts that reservation. A pass the ledger
+    refuses (used, unknown, voided, another truck's, goods on hold) keeps the barrier
+    down, as does a barrier that faults (its reservation voided): the truck goes to a
+    manual post, with the reason, and the passage is not posted.
+    """
+    post = next((c for c in commands if isinstance(c, PostGatePassage)), None)
+    for cmd in commands:
+        if isinstance(cmd, OpenBarrier):
+            held = _open_barrier(site, truck, cmd, post, now)
+            if held:
+                site.held[held.split(":", 1)[0]] += 1
+                return replace(decision, outcome=Outcome.MANUAL_POST, reasons=(held,))
+        elif isinstance(cmd, PostGatePassage) and site.on_passage is not None:
+            site.on_passage(cmd, now)
+        elif isinstance(cmd, DiscardReading):
+            site.discarded[cmd.reason] += 1
+    return decision
+
+
+def _open_barrier(
+    site: GateSite, truck: Truck, cmd: OpenBarrier, post: PostGatePassage | None, now: float
+) -> str:
+    """Reserve the pass, then open; return why the barrier stayed down ("" if it opened).
+
+    At the first gate of a double gate (no passage to post yet) the pass is only checked.
+    The plate is the one the controller matched against the pass, not the twin's truth.
+    """
+    passes = site.passes
+    if passes is not None:
+        plate = truck.gate_pass.plate
+        refused = (
+            passes.check_pass(truck.gate_pass.pass_id)
+            if post is None
+            else passes.reserve_passage(post, plate, now)
+        )
+        if refused:
+            return f"ledger_refused:{refused}"
+    barrier = site.barriers.get(cmd.lane)  # none: an officer waves the truck through
+    fault = None if barrier is None else barrier.write(cmd, now)
+    if not isinstance(fault, DeviceFault):
+        return ""
+    if passes is not None and post is not None:
+        passes.void_passage(post.idempotency_key, "barrier_fault", now)
+    return f"barrier_fault:{fault.code}"
 
 
 def _read_devices(

@@ -6,10 +6,12 @@ as the customs system would send it. The list is pre-written-off when declared; 
 first-line entry's three documents are checked (舱单、提货单、报关单); a transfer between
 zones is a list to the enterprise's book in the other zone, on a two-gate pass, so its
 arrival is confirmed at the receiving zone's gate. When the gate controller posts a
-passage, the link reserves and posts the pass through the same state the live gate
-uses: a pass is consumed at most once, and a reuse, another truck's pass or an unknown
-pass is refused and counted (in the twin the barrier has already opened: the refusal is
-a finding). An officer's manual release is annotated in one step. The list is written
+passage, the gate first reserves the pass through the same state the live gate uses
+(:meth:`LedgerLink.reserve_passage`), opens the barrier only if the ledger agrees, and
+the passage posts the reservation: a pass is consumed at most once, and a reuse (after a
+restart of the gate's controller, at another gate, after any number of passages),
+another truck's pass, an empty or unknown pass keeps the barrier down, is counted and
+sends the truck to a manual post. An officer's manual release is annotated in one step. The list is written
 off once the declaration is released and all goods have passed, in whichever order.
 
 The outbox is delivered to its two consumers, at most a simulated minute after an
@@ -64,6 +66,12 @@ _INBOUND = ("first_line_entry", "second_line_export")
 _DEADLINE_ROUND_S = 3600.0  # deadlines are checked at most once per simulated hour
 _DELIVERY_ROUND_S = 60.0  # the outbox is delivered at most once per simulated minute
 _OPENING = PostedBy(PosterKind.SYSTEM, "opening")
+_OPENABLE = (PassState.APPROVED, PassState.PASSED_FIRST_GATE)
+_CLOSED_REASON = {
+    PassState.DECLARED: "pass_not_approved",
+    PassState.PASSED: "pass_already_used",
+    PassState.VOIDED: "pass_voided",
+}
 
 
 class LedgerLink:
@@ -81,6 +89,7 @@ class LedgerLink:
         self._agents = {a.enterprise_id: a for a in enterprises.roster}
         self._books: set[str] = set()
         self._plates: dict[str, tuple[str, int]] = {}  # pass → (plate, legs)
+        self._reserved: set[str] = set()  # passages reserved, barrier commanded, not posted
         self._checked_s = 0.0
         self._delivered_s = -_DELIVERY_ROUND_S
         self._now = 0.0
@@ -153,18 +162,60 @@ class LedgerLink:
         self.deliver(now)
 
     def passage(self, cmd: PostGatePassage, now: float) -> None:
-        """Reserve and post the pass of the controller's :class:`PostGatePassage` (核注)."""
+        """Post the pass of the controller's :class:`PostGatePassage` (核注).
+
+        The reservation the gate made before opening the barrier is posted; a passage
+        with none (a gate without the pass state) reserves and posts at once.
+        """
         plate, legs = self._plates.get(cmd.pass_id, ("", 1))
-        r = self.ledger.passes.pass_through(
-            cmd.pass_id, cmd.idempotency_key, plate, cmd.gate_id, now
-        )
+        key = cmd.idempotency_key
+        if key in self._reserved:
+            self._reserved.discard(key)
+            r = self.ledger.passes.post_pass(key, now)
+        else:
+            r = self.ledger.passes.pass_through(cmd.pass_id, key, plate, cmd.gate_id, now)
         if isinstance(r, Refusal):
             self.refusals[r.reason.value] += 1
         elif r.leg == legs:
             del self._plates[cmd.pass_id]
         self.deliver(now)
 
-    # -- two phases, for a gate process that reserves before it opens the barrier ----------
+    # -- two phases: the twin's gates reserve before they open the barrier ------------------
+    def check_pass(self, pass_id: str) -> str:
+        """Why a pass may not open the first barrier of a double gate ("" if it may).
+
+        Read only: the pass is consumed at the gate that posts the passage.
+        """
+        status = self.ledger.passes.pass_status(pass_id) if pass_id else None
+        why = ""
+        if status is None:
+            why = "empty_pass_id" if not pass_id else "unknown_pass"
+        elif status.state not in _OPENABLE:
+            why = _CLOSED_REASON[status.state]
+        if why:
+            self.refusals[why] += 1
+        return why
+
+    def reserve_passage(self, cmd: PostGatePassage, plate: str, now: float) -> str:
+        """Reserve the pass of a passage before its barrier opens ("" reserved, else why not).
+
+        ``plate`` is the plate the gate matched against the pass. :meth:`passage` posts
+        the reservation; :meth:`void_passage` voids it when the barrier does not open.
+        """
+        key = cmd.idempotency_key
+        r = self.reserve(cmd.pass_id, key, plate, cmd.gate_id, now)
+        if isinstance(r, Refusal):
+            return r.reason.value
+        self._reserved.add(key)
+        return ""
+
+    def void_passage(self, passage_id: str, reason: str, now: float) -> None:
+        """Void the reservation of a passage whose barrier did not open."""
+        self._reserved.discard(passage_id)
+        r = self.void(passage_id, reason, now)
+        if isinstance(r, Refusal):
+            self.refusals[r.reason.value] += 1
+
     def reserve(
         self, pass_id: str, passage_id: str, plate: str, gate_ref: str, now: float
     ) -> Reservation | Refusal:

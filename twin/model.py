@@ -154,6 +154,7 @@ class Twin:
             sensors=sensors,
             max_passage_s=assembly.policy.max_passage_s,
             on_passage=lambda cmd, now: w.ledger.passage(cmd, now),
+            passes=w.ledger,
             officer_ids={lane.lane: lane.sensors[0].device_id for lane in assembly.lanes}
             if not assembly.intelligent
             else {},
