@@ -7,6 +7,7 @@ with code 2, without a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -23,11 +24,30 @@ from ftz_spec import (
 )
 from ftz_spec.errors import UserError
 from ftz_spec.risk import risk_setup
-from ftztwin.cliargs import non_negative, positive
+from ftztwin.cliargs import hours, non_negative, positive
 
 __all__ = ["main"]
 
 REPO_SCENARIOS = SCHEMA_PATH.parent
+
+
+def _fraction(text: str) -> float:
+    """A relative precision in (0, 1), e.g. 0.05."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share such as 0.05, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return value
+
+
+def _run_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--seed", type=non_negative, help="override run.seed")
+    cmd.add_argument("--replications", type=positive, help="override run.replications")
+    cmd.add_argument("--horizon-h", type=hours, help="override run.horizon_h (hours)")
+    cmd.add_argument("--warmup-h", type=hours, help="override run.warmup_h (hours)")
+    cmd.add_argument("--workers", type=positive, help="local processes (default: one per core)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,12 +57,25 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario's replications and write the results")
     run.add_argument("scenario", type=Path)
-    run.add_argument("--seed", type=non_negative, help="override run.seed")
-    run.add_argument("--replications", type=positive, help="override run.replications")
+    _run_options(run)
+    run.add_argument("--precision", type=_fraction,
+                     help="add replications until the --kpi relative 95%% half-width is at most this")  # fmt: skip
+    run.add_argument("--kpi", action="append", default=None,
+                     help="KPI id for --precision (repeatable; default clearance_time_min_mean)")  # fmt: skip
+    run.add_argument("--max-replications", type=positive, default=40,
+                     help="cap for --precision (default 40)")  # fmt: skip
+    run.add_argument("--min-replications", type=positive, default=5,
+                     help="replications run before --precision decides (default 5)")  # fmt: skip
     run.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     run.add_argument("--no-event-log", action="store_true", help="do not write the event log")
-    run.add_argument("--workers", type=positive, help="local processes (default: one per core)")
     run.add_argument("--hil", action="store_true", help="gates decided by a live service (HIL)")
+    wu = sub.add_parser("warmup", help="choose the warm-up with MSER-5 and plot the series")
+    wu.add_argument("scenario", type=Path)
+    _run_options(wu)
+    wu.add_argument("--kpi", action="append", default=None,
+                    help="series to judge: clearance_time_min_mean or wait_min_mean[RESOURCE] "
+                         "(repeatable; default clearance time and the waits at inspection)")  # fmt: skip
+    wu.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
     sch = sub.add_parser("schema", help="write scenarios/scenario.schema.json")
@@ -57,15 +90,38 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _with_overrides(
-    scenario: Scenario, seed: int | None, replications: int | None, source: str
-) -> Scenario:
+def _with_overrides(scenario: Scenario, args: argparse.Namespace, source: str) -> Scenario:
+    """The scenario with the command line's run settings, validated again."""
     data = scenario.model_dump(mode="json")
-    if seed is not None:
-        data["run"]["seed"] = seed
-    if replications is not None:
-        data["run"]["replications"] = replications
-    return parse_scenario(data, source)
+    for arg, key in (("seed", "seed"), ("replications", "replications"),
+                     ("horizon_h", "horizon_h"), ("warmup_h", "warmup_h")):  # fmt: skip
+        value = getattr(args, arg, None)
+        if value is not None:
+            data["run"][key] = value
+    return parse_scenario(data, f"{source} (with command-line run settings)")
+
+
+def _check_kpis(kpis: list[str], what: str) -> None:
+    """Refuse a KPI id the catalogue does not know, with a suggestion."""
+    from twin.catalogue import CATALOGUE, HEADLINE, is_known
+
+    bad = [k for k in kpis if not is_known(k)]
+    if bad:
+        names = sorted({*CATALOGUE, *HEADLINE})
+        problems = []
+        for k in bad:
+            near = difflib.get_close_matches(k, names, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            problems.append(f"{what}: unknown KPI (got {k!r}){hint}")
+        raise CliError(problems)
+
+
+class CliError(UserError):
+    """A command-line argument that cannot be used; one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
 
 
 def _progress(total_s: float, label: str):  # type: ignore[no-untyped-def]
@@ -82,45 +138,142 @@ def _progress(total_s: float, label: str):  # type: ignore[no-untyped-def]
     return bar, (lambda dt: bar.update(dt / 3600.0))
 
 
-def _run(scenario: Scenario, out: Path, event_log: bool, workers: int | None) -> tuple[Path, list]:  # type: ignore[type-arg]
+def _run(
+    scenario: Scenario, out: Path, event_log: bool, workers: int | None, args: Any = None
+) -> tuple[Path, Any]:
     from ftztwin.report import staged_dir, write_results
-    from twin.experiment import default_workers, run_experiment, summarise
+    from twin.experiment import default_workers, run_experiment, run_to_precision
 
-    workers = workers or default_workers(scenario.run.replications)
-    total = scenario.run.replications * scenario.run.horizon_h * 3600.0
+    precise = args is not None and getattr(args, "precision", None) is not None
+    n = args.max_replications if precise else scenario.run.replications
+    workers = workers or default_workers(n)
+    total = n * scenario.run.horizon_h * 3600.0
     bar, tick = _progress(total, scenario.name)
     final = out / scenario.name
     final.parent.mkdir(parents=True, exist_ok=True)
+    log_dir: Path | None
     with staged_dir(final) as folder:
+        log_dir = folder if event_log else None
         try:
-            results = run_experiment(scenario, None, folder if event_log else None, tick, workers)
+            if precise:
+                pr = run_to_precision(
+                    scenario, args.kpi, args.precision, args.min_replications,
+                    args.max_replications, log_dir, tick, workers, detail=True,
+                )  # fmt: skip
+                results = pr.results
+            else:
+                pr = None
+                results = run_experiment(scenario, None, log_dir, tick, workers, detail=True)
         finally:
             bar.close()
-        write_results(folder, scenario, results, summarise(results))
-    return final / "report.md", results
+        assessment = write_results(folder, scenario, results, None, pr)
+    return final / "report.md", assessment
+
+
+def _print_assessment(a: Any, report: Path) -> None:
+    """The headline table, the unfinished share, the warm-up verdict and every warning."""
+    from ftztwin.report import kpi_table
+    from twin.readable import interval_text
+
+    run = a.scenario.run
+    print(kpi_table(a.summary, a.headline()))
+    print(f"\nunfinished share: {interval_text('unfinished_share', a.unfinished_share)}")
+    print(f"warm-up {run.warmup_h:g} h; MSER-5 {a.warmup_verdict}")
+    if a.precision is not None:
+        pr = a.precision
+        state = "reached" if pr.reached else "NOT reached"
+        print(f"replications: {len(pr.results)} chosen for ±{pr.precision:.0%} on "
+              f"{', '.join(pr.kpis)} ({state}; cap {pr.max_replications})")  # fmt: skip
+    for w in a.warnings:
+        print(f"warning: {a.scenario.name}: {w}", file=sys.stderr)
+    print(f"\nscenario {a.scenario.name} (sha256 {digest(a.scenario)[:12]}…), report: {report} "
+          f"and {report.with_suffix('.html')}")  # fmt: skip
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``ftztwin run``."""
-    from ftztwin.report import headline, kpi_table
-    from twin.experiment import summarise
-
     if args.hil:
         from ftztwin.cli_live import cmd_run_hil
 
         return cmd_run_hil(args)
+    if args.kpi and args.precision is None:
+        raise CliError(["--kpi: only used with --precision"])
+    if args.precision is not None:
+        args.kpi = args.kpi or ["clearance_time_min_mean"]
+        _check_kpis(args.kpi, "--kpi")
+        if args.max_replications < args.min_replications:
+            raise CliError([f"--max-replications: {args.max_replications} is below "
+                            f"--min-replications {args.min_replications}"])  # fmt: skip
+        if args.min_replications < 2:
+            raise CliError(["--min-replications: at least 2 are needed for an interval"])
+    from twin.errors import KpiNotProduced
 
-    base = load_scenario(args.scenario)
-    scenario = _with_overrides(base, args.seed, args.replications, str(args.scenario))
-    report, results = _run(scenario, args.out, not args.no_event_log, args.workers)
-    summary = summarise(results)
-    print(kpi_table(summary, headline(list(summary))))
-    print(f"\nscenario {scenario.name} (sha256 {digest(scenario)[:12]}…), report: {report}")
+    scenario = _with_overrides(load_scenario(args.scenario), args, str(args.scenario))
+    try:
+        report, assessment = _run(scenario, args.out, not args.no_event_log, args.workers, args)
+    except KpiNotProduced as exc:
+        near = difflib.get_close_matches(exc.kpi, exc.known, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise CliError([f"--kpi: {scenario.name} produces no KPI {exc.kpi!r}{hint}"]) from None
+    _print_assessment(assessment, report)
+    return 0
+
+
+def cmd_warmup(args: argparse.Namespace) -> int:
+    """``ftztwin warmup``: MSER-5 on the chosen series, a table and a plot."""
+    from ftztwin.report import staged_dir
+    from ftztwin.report_plots import plot_warmup
+    from twin.assessment import warmup_check
+    from twin.experiment import default_workers, run_experiment
+    from twin.readable import format_number
+
+    if args.kpi:
+        _check_kpis(args.kpi, "--kpi")
+    scenario = _with_overrides(load_scenario(args.scenario), args, str(args.scenario))
+    n = scenario.run.replications
+    bar, tick = _progress(n * scenario.run.horizon_h * 3600.0, scenario.name)
+    try:
+        results = run_experiment(
+            scenario, None, None, tick, args.workers or default_workers(n), detail=True
+        )
+    finally:
+        bar.close()
+    estimates, verdict = warmup_check(scenario, results, args.kpi)
+    used = scenario.run.warmup_h
+    rows = [
+        ["series", "MSER-5 warm-up (h)", "per replication (h)", "batches", f"warm-up {used:g} h"]
+    ]
+    for e in estimates:
+        rows.append([e.kpi, format_number(e.warmup_h), ", ".join(format_number(h) for h in e.per_replication_h) or "–",
+                     str(e.batches), e.verdict(used)])  # fmt: skip
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    print(
+        "\n".join(
+            "  ".join(f"{c:<{w}}" for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        )
+    )
+    final = args.out / f"{scenario.name}_warmup"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with staged_dir(final) as folder:
+        (folder / "warmup.png").write_bytes(plot_warmup(estimates, used))
+        with (folder / "warmup.csv").open("w", encoding="utf-8") as fh:
+            fh.write("series,mser5_warmup_h,determined,batches,batch,per_replication_h,verdict\n")
+            for e in estimates:
+                per = " ".join(f"{h:.3f}" for h in e.per_replication_h)
+                fh.write(
+                    f"{e.kpi},{e.warmup_h:.3f},{e.determined},{e.batches},{e.batch},{per},{e.verdict(used)}\n"
+                )
+    longest = max((e.warmup_h for e in estimates if e.determined), default=float("nan"))
+    print(f"\nwarm-up {used:g} h: MSER-5 {verdict}; longest determined MSER-5 warm-up "
+          f"{format_number(longest)} h\nplot: {final / 'warmup.png'}")  # fmt: skip
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``ftztwin validate``: every file is checked; exit 2 if any is invalid."""
+    """``ftztwin validate``: every file is checked; exit 2 if any is invalid.
+
+    Set-ups that run but drop or delay work are printed as named warnings.
+    """
     failed = 0
     for path in args.scenarios:
         try:
@@ -131,6 +284,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             failed += 1
         else:
             print(f"ok    {path}  ({scenario.name}, sha256 {digest(scenario)[:12]}…)")
+            for w in scenario.warnings():
+                print(f"warning: {path}: {w}", file=sys.stderr)
     return 2 if failed else 0
 
 
@@ -143,17 +298,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``ftztwin demo``: the main job on the shipped defaults."""
-    from ftztwin.report import comparison_table, headline
+    from ftztwin.report import comparison_table
+    from twin.readable import interval_text
 
     base = load_scenario(REPO_SCENARIOS / "baseline_2013.yaml")
     reform = load_scenario(REPO_SCENARIOS / "reform_2014.yaml")
-    report_a, res_a = _run(base, args.out, True, args.workers)
-    report_b, res_b = _run(reform, args.out, True, args.workers)
-    full = comparison_table(base.name, res_a, reform.name, res_b)
+    report_a, a = _run(base, args.out, True, args.workers)
+    report_b, b = _run(reform, args.out, True, args.workers)
+    full = comparison_table(base.name, a.results, reform.name, b.results, adjust=True)
     comparison = args.out / "comparison.md"
-    comparison.write_text(f"# {base.name} vs {reform.name}\n\n```\n{full}\n```\n", encoding="utf-8")
-    print(comparison_table(base.name, res_a, reform.name, res_b, headline(list(res_a[0].kpis))))
-    print(f"\nreports: {report_a}, {report_b}\ncomparison: {comparison}")
+    comparison.write_text(
+        f"# {base.name} vs {reform.name}\n\nPaired by replication (common random numbers); "
+        f"p-values Holm-adjusted over every KPI.\n\n```\n{full}\n```\n",
+        encoding="utf-8",
+    )
+    print(comparison_table(base.name, a.results, reform.name, b.results, a.headline()))
+    print()
+    for x in (a, b):
+        run = x.scenario.run
+        print(f"{x.scenario.name}: unfinished share {interval_text('unfinished_share', x.unfinished_share)}; "
+              f"warm-up {run.warmup_h:g} h, MSER-5 {x.warmup_verdict}")  # fmt: skip
+        for w in x.warnings:
+            print(f"warning: {x.scenario.name}: {w}", file=sys.stderr)
+    print(f"\nreports: {report_a}, {report_b} (and .html)\ncomparison: {comparison}")
     return 0
 
 
@@ -176,6 +343,7 @@ _COMMANDS = {
     "validate": cmd_validate,
     "schema": cmd_schema,
     "demo": cmd_demo,
+    "warmup": cmd_warmup,
     "map": cmd_map,
 }
 
