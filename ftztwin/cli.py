@@ -19,35 +19,23 @@ from ftz_spec import (
     Scenario,
     digest,
     load_scenario,
-    parse_scenario,
     schema_json,
 )
 from ftz_spec.errors import UserError
 from ftz_spec.risk import risk_setup
-from ftztwin.cliargs import hours, non_negative, positive
+from ftztwin.cliargs import (
+    CliError,
+    check_kpis,
+    fraction,
+    positive,
+    progress,
+    run_options,
+    with_overrides,
+)
 
 __all__ = ["main"]
 
 REPO_SCENARIOS = SCHEMA_PATH.parent
-
-
-def _fraction(text: str) -> float:
-    """A relative precision in (0, 1), e.g. 0.05."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a share such as 0.05, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
-    return value
-
-
-def _run_options(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--seed", type=non_negative, help="override run.seed")
-    cmd.add_argument("--replications", type=positive, help="override run.replications")
-    cmd.add_argument("--horizon-h", type=hours, help="override run.horizon_h (hours)")
-    cmd.add_argument("--warmup-h", type=hours, help="override run.warmup_h (hours)")
-    cmd.add_argument("--workers", type=positive, help="local processes (default: one per core)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario's replications and write the results")
     run.add_argument("scenario", type=Path)
-    _run_options(run)
-    run.add_argument("--precision", type=_fraction,
+    run_options(run)
+    run.add_argument("--precision", type=fraction,
                      help="add replications until the --kpi relative 95%% half-width is at most this")  # fmt: skip
     run.add_argument("--kpi", action="append", default=None,
                      help="KPI id for --precision (repeatable; default clearance_time_min_mean)")  # fmt: skip
@@ -69,13 +57,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     run.add_argument("--no-event-log", action="store_true", help="do not write the event log")
     run.add_argument("--hil", action="store_true", help="gates decided by a live service (HIL)")
-    wu = sub.add_parser("warmup", help="choose the warm-up with MSER-5 and plot the series")
-    wu.add_argument("scenario", type=Path)
-    _run_options(wu)
-    wu.add_argument("--kpi", action="append", default=None,
-                    help="series to judge: clearance_time_min_mean or wait_min_mean[RESOURCE] "
-                         "(repeatable; default clearance time and the waits at inspection)")  # fmt: skip
-    wu.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
     sch = sub.add_parser("schema", help="write scenarios/scenario.schema.json")
@@ -90,54 +71,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _with_overrides(scenario: Scenario, args: argparse.Namespace, source: str) -> Scenario:
-    """The scenario with the command line's run settings, validated again."""
-    data = scenario.model_dump(mode="json")
-    for arg, key in (("seed", "seed"), ("replications", "replications"),
-                     ("horizon_h", "horizon_h"), ("warmup_h", "warmup_h")):  # fmt: skip
-        value = getattr(args, arg, None)
-        if value is not None:
-            data["run"][key] = value
-    return parse_scenario(data, f"{source} (with command-line run settings)")
-
-
-def _check_kpis(kpis: list[str], what: str) -> None:
-    """Refuse a KPI id the catalogue does not know, with a suggestion."""
-    from twin.catalogue import CATALOGUE, HEADLINE, is_known
-
-    bad = [k for k in kpis if not is_known(k)]
-    if bad:
-        names = sorted({*CATALOGUE, *HEADLINE})
-        problems = []
-        for k in bad:
-            near = difflib.get_close_matches(k, names, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
-            problems.append(f"{what}: unknown KPI (got {k!r}){hint}")
-        raise CliError(problems)
-
-
-class CliError(UserError):
-    """A command-line argument that cannot be used; one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def _progress(total_s: float, label: str):  # type: ignore[no-untyped-def]
-    from tqdm import tqdm
-
-    bar = tqdm(
-        total=total_s / 3600.0,
-        desc=label,
-        delay=1.0,  # only runs longer than about a second show a bar
-        file=sys.stderr,
-        leave=False,
-        bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
-    )
-    return bar, (lambda dt: bar.update(dt / 3600.0))
-
-
 def _run(
     scenario: Scenario, out: Path, event_log: bool, workers: int | None, args: Any = None
 ) -> tuple[Path, Any]:
@@ -148,7 +81,7 @@ def _run(
     n = args.max_replications if precise else scenario.run.replications
     workers = workers or default_workers(n)
     total = n * scenario.run.horizon_h * 3600.0
-    bar, tick = _progress(total, scenario.name)
+    bar, tick = progress(total, scenario.name)
     final = out / scenario.name
     final.parent.mkdir(parents=True, exist_ok=True)
     log_dir: Path | None
@@ -200,7 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(["--kpi: only used with --precision"])
     if args.precision is not None:
         args.kpi = args.kpi or ["clearance_time_min_mean"]
-        _check_kpis(args.kpi, "--kpi")
+        check_kpis(args.kpi, "--kpi")
         if args.max_replications < args.min_replications:
             raise CliError([f"--max-replications: {args.max_replications} is below "
                             f"--min-replications {args.min_replications}"])  # fmt: skip
@@ -208,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise CliError(["--min-replications: at least 2 are needed for an interval"])
     from twin.errors import KpiNotProduced
 
-    scenario = _with_overrides(load_scenario(args.scenario), args, str(args.scenario))
+    scenario = with_overrides(load_scenario(args.scenario), args, str(args.scenario))
     try:
         report, assessment = _run(scenario, args.out, not args.no_event_log, args.workers, args)
     except KpiNotProduced as exc:
@@ -216,56 +149,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise CliError([f"--kpi: {scenario.name} produces no KPI {exc.kpi!r}{hint}"]) from None
     _print_assessment(assessment, report)
-    return 0
-
-
-def cmd_warmup(args: argparse.Namespace) -> int:
-    """``ftztwin warmup``: MSER-5 on the chosen series, a table and a plot."""
-    from ftztwin.report import staged_dir
-    from ftztwin.report_plots import plot_warmup
-    from twin.assessment import warmup_check
-    from twin.experiment import default_workers, run_experiment
-    from twin.readable import format_number
-
-    if args.kpi:
-        _check_kpis(args.kpi, "--kpi")
-    scenario = _with_overrides(load_scenario(args.scenario), args, str(args.scenario))
-    n = scenario.run.replications
-    bar, tick = _progress(n * scenario.run.horizon_h * 3600.0, scenario.name)
-    try:
-        results = run_experiment(
-            scenario, None, None, tick, args.workers or default_workers(n), detail=True
-        )
-    finally:
-        bar.close()
-    estimates, verdict = warmup_check(scenario, results, args.kpi)
-    used = scenario.run.warmup_h
-    rows = [
-        ["series", "MSER-5 warm-up (h)", "per replication (h)", "batches", f"warm-up {used:g} h"]
-    ]
-    for e in estimates:
-        rows.append([e.kpi, format_number(e.warmup_h), ", ".join(format_number(h) for h in e.per_replication_h) or "–",
-                     str(e.batches), e.verdict(used)])  # fmt: skip
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    print(
-        "\n".join(
-            "  ".join(f"{c:<{w}}" for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-        )
-    )
-    final = args.out / f"{scenario.name}_warmup"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    with staged_dir(final) as folder:
-        (folder / "warmup.png").write_bytes(plot_warmup(estimates, used))
-        with (folder / "warmup.csv").open("w", encoding="utf-8") as fh:
-            fh.write("series,mser5_warmup_h,determined,batches,batch,per_replication_h,verdict\n")
-            for e in estimates:
-                per = " ".join(f"{h:.3f}" for h in e.per_replication_h)
-                fh.write(
-                    f"{e.kpi},{e.warmup_h:.3f},{e.determined},{e.batches},{e.batch},{per},{e.verdict(used)}\n"
-                )
-    longest = max((e.warmup_h for e in estimates if e.determined), default=float("nan"))
-    print(f"\nwarm-up {used:g} h: MSER-5 {verdict}; longest determined MSER-5 warm-up "
-          f"{format_number(longest)} h\nplot: {final / 'warmup.png'}")  # fmt: skip
     return 0
 
 
@@ -343,14 +226,13 @@ _COMMANDS = {
     "validate": cmd_validate,
     "schema": cmd_schema,
     "demo": cmd_demo,
-    "warmup": cmd_warmup,
     "map": cmd_map,
 }
 
 # Further commands live in their own modules; each has ``register(subparsers) -> dict``
 # that adds its sub-parsers and returns {command name: handler}. Imported only here, so
 # ``ftztwin validate`` never pays for Dask or MQTT.
-_EXTENSIONS: tuple[str, ...] = ("ftztwin.cli_sweep", "ftztwin.cli_live")
+_EXTENSIONS: tuple[str, ...] = ("ftztwin.cli_sweep", "ftztwin.cli_live", "ftztwin.cli_warmup")
 
 
 def _extend(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:

@@ -146,6 +146,14 @@ def assess(
             f"MSER-5 asks for a warm-up of {format_number(longer)} h, the run used "
             f"{scenario.run.warmup_h:g} h: early, unsettled trucks are counted",
         ))  # fmt: skip
+    unsettled = [e.kpi for e in estimates if e.verdict(scenario.run.warmup_h) == "undetermined"]
+    if unsettled:
+        warnings.append(RunWarning(
+            "warmup_undetermined",
+            f"MSER-5 finds no warm-up within the {scenario.run.horizon_h:g} h horizon for "
+            f"{', '.join(unsettled)}: these series have not settled (they trend, or the run "
+            "is too short); read their KPIs as averages over a system still changing",
+        ))  # fmt: skip
     if precision is not None and not precision.reached:
         worst = ", ".join(
             f"{k} ±{iv.relative_half_width:.1%}" for k, iv in precision.intervals.items()

@@ -25,7 +25,9 @@ from twin.series import Series
 __all__ = ["WarmupEstimate", "default_warmup_kpis", "estimate_warmup", "mser"]
 
 Verdict = Literal["agrees", "contradicts", "undetermined", "too few data"]
-_MIN_BATCHES = 20
+# Fewer batches than this (500 observations) say too little to overrule a warm-up: MSER-5
+# is studied on series of a thousand observations and more (Hoad, Robinson & Davies 2010).
+_MIN_BATCHES = 100
 
 
 def mser(z: Sequence[float]) -> tuple[int, bool]:
