@@ -34,10 +34,19 @@ class _Result(Protocol):
 
 
 def value_of(kpis: Mapping[str, float], kpi: str) -> float:
-    """``kpi`` in one replication, filled in by definition when absent (NaN: n/a)."""
+    """``kpi`` in one replication, filled in by definition when absent (NaN: n/a).
+
+    A count absent is zero; a proportion absent is zero when its denominator is there
+    and positive (a lane no truck was sent to has a share of 0), else not applicable.
+    """
     if kpi in kpis:
         return kpis[kpi]
-    if is_known(kpi) and describe(kpi).info.absent == "zero":
+    if not is_known(kpi):
+        return math.nan
+    label = describe(kpi)
+    if label.info.absent == "zero":
+        return 0.0
+    if label.denominator is not None and kpis.get(label.denominator, 0.0) > 0:
         return 0.0
     return math.nan
 

@@ -52,6 +52,8 @@ def test_a_kpi_absent_from_a_replication_counts_by_its_definition():
     results = [R(0, {"violations": 2.0, "wait_min_mean[x/lanes]": 4.0}), R(1, {})]
     assert value_of(results[1].kpis, "violations") == 0.0  # a count: none happened
     assert math.isnan(value_of(results[1].kpis, "wait_min_mean[x/lanes]"))  # nothing to measure
+    assert value_of({"trucks_cleared": 9.0}, "lane_share[scan]") == 0.0  # no truck sent there
+    assert math.isnan(value_of({}, "hit_rate[credit=dishonest]"))  # nobody inspected
     s = summarise(results, ["violations", "wait_min_mean[x/lanes]"])
     assert s["violations"].mean == 1.0 and s["violations"].n == 2
     assert s["wait_min_mean[x/lanes]"].n == 1 and s["wait_min_mean[x/lanes]"].missing == 1
