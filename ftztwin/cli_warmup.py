@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ def cmd_warmup(args: argparse.Namespace) -> int:
         ["series", "MSER-5 warm-up (h)", "per replication (h)", "batches", f"warm-up {used:g} h"]
     ]
     for e in estimates:
-        rows.append([e.kpi, format_number(e.warmup_h), ", ".join(format_number(h) for h in e.per_replication_h) or "–",
+        rows.append([e.kpi, format_number(e.warmup_h), ", ".join("n/d" if math.isnan(h) else format_number(h) for h in e.per_replication_h) or "–",
                      str(e.batches), e.verdict(used)])  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     print(

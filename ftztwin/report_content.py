@@ -86,11 +86,15 @@ def _warmup(doc: Doc, a: Assessment) -> None:
     )
     rows = [
         [e.kpi, "–" if math.isnan(e.warmup_h) else format_number(e.warmup_h),
-         ", ".join(format_number(h) for h in e.per_replication_h) or "–",
+         ", ".join("n/d" if math.isnan(h) else format_number(h) for h in e.per_replication_h) or "–",
          str(e.batches), e.verdict(run.warmup_h)]
         for e in a.warmup
     ]  # fmt: skip
     doc.table(["series", "MSER-5 warm-up (h)", "per replication (h)", "batches", "verdict"], rows)
+    doc.p(
+        "n/d: MSER's minimum lies in the second half of that series, so it cannot tell; "
+        "a series needs 100 batches (500 observations) to be judged."
+    )
 
 
 def _replications(doc: Doc, a: Assessment) -> None:

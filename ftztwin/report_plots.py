@@ -146,5 +146,5 @@ def plot_warmup(estimates: Sequence[WarmupEstimate], used_h: float) -> bytes:
         ax.set_title(f"{est.kpi} — {est.verdict(used_h)}", fontsize=9)
         ax.set_ylabel("min")
         ax.legend(fontsize=7)
-    axes[-1].set_xlabel("simulated time the batch ended (h)")
+    axes[-1].set_xlabel("arrival time of the batch's last observation (h)")
     return png(fig)

@@ -34,6 +34,12 @@ def format_number(x: float) -> str:
     return f"{x:.2g}" if a < 0.001 else f"{x:.3f}".rstrip("0").rstrip(".")
 
 
+def _span(low: float, high: float) -> str:
+    """``14.2–21.0``; ``-569 to -484`` when a dash would read as a minus sign."""
+    sep = " to " if low < 0 or high < 0 else "–"
+    return f"{format_number(low)}{sep}{format_number(high)}"
+
+
 def _scale_unit(kpi: str) -> tuple[float, str]:
     if not is_known(kpi):
         return 1.0, ""
@@ -58,10 +64,7 @@ def format_interval(kpi: str, iv: Interval, unit: bool = False) -> str:
     elif math.isnan(iv.low):
         text = format_number(iv.mean * scale)
     else:
-        text = (
-            f"{format_number(iv.mean * scale)} "
-            f"({format_number(iv.low * scale)}–{format_number(iv.high * scale)})"
-        )
+        text = f"{format_number(iv.mean * scale)} ({_span(iv.low * scale, iv.high * scale)})"
     if unit and u and text != "n/a":
         text += " %" if u == "%" else f" {u}"
     if iv.missing:
@@ -81,7 +84,7 @@ def interval_text(kpi: str, iv: Interval) -> str:
     else:
         level = f"{iv.confidence:.0%}"
         tail = (
-            f"{level} CI {format_number(iv.low * scale)}–{format_number(iv.high * scale)}{unit}; "
+            f"{level} CI {_span(iv.low * scale, iv.high * scale)}{unit}; "
             f"{iv.n} replication{'s' if iv.n != 1 else ''}"
         )
     if iv.missing:

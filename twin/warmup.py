@@ -67,11 +67,13 @@ class WarmupEstimate:
         kpi: The KPI whose series it is (``clearance_time_min_mean``, ``wait_min_mean[r]``).
         warmup_h: Suggested warm-up (hours); NaN when there are too few data.
         determined: False when MSER's minimum lies in the second half of the series.
-        per_replication_h: The same estimate for each replication alone.
+        per_replication_h: The same estimate for each replication alone (NaN where
+            MSER's minimum lies in that replication's second half: undetermined).
         batches: Batches in the averaged series.
         batch: Observations per batch (5 unless a long run compacted them).
         means: The averaged batch means (for plots).
-        ends_h: When each averaged batch ended (hours, latest replication).
+        ends_h: When the last observation of each averaged batch began (hours, latest
+            replication).
     """
 
     kpi: str
@@ -107,8 +109,8 @@ def estimate_warmup(kpi: str, series: Sequence[Series]) -> WarmupEstimate:
     d, determined = mser(means)
     per = []
     for m, e in pairs:
-        di, _ = mser(m)
-        per.append(float(e[di - 1]) / 3600.0 if di else 0.0)
+        di, ok = mser(m)
+        per.append((float(e[di - 1]) / 3600.0 if di else 0.0) if ok else math.nan)
     warmup_h = float(ends[d - 1]) / 3600.0 if d else 0.0
     return WarmupEstimate(
         kpi, warmup_h, determined, tuple(per), n, batch,
