@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     run.add_argument("--no-event-log", action="store_true", help="do not write the event log")
     run.add_argument("--hil", action="store_true", help="gates decided by a live service (HIL)")
+    run.add_argument(
+        "--compare", action="store_true", help="with --hil: also run in-process, compare decisions"
+    )
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
     sch = sub.add_parser("schema", help="write scenarios/scenario.schema.json")
@@ -129,6 +132,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         from ftztwin.cli_live import cmd_run_hil
 
         return cmd_run_hil(args)
+    if args.compare:
+        raise UserError("--compare: compares a HIL run with the in-process one; add --hil")
     if args.kpi and args.precision is None:
         raise CliError(["--kpi: only used with --precision"])
     if args.precision is not None:
