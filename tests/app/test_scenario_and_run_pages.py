@@ -138,6 +138,7 @@ def test_a_run_with_trucks_left_inside_warns_on_the_run_page_as_in_the_cli(app, 
         "run: {type: terminating, unfinished_warning: 0.001}\n",
         encoding="utf-8",
     )
+    app.run()  # the file list is read on each run
     app.selectbox(key="scenario_file").set_value("carry_over.yaml").run()
     goto(app, "run")
     app.button(key="run_button").click().run()
