@@ -22,6 +22,7 @@ from pydantic import (
 
 from ftz_spec.assembly import AssemblyError, assemble_gate
 from ftz_spec.base import FieldPathError, Model, Probability
+from ftz_spec.feasibility import SetupWarning, check_staffing, staffing_warnings
 from ftz_spec.levers import Levers
 from ftz_spec.site import Device, Gate, Place, Road, Site, StaffPool, StaffRole, Zone
 from ftz_spec.uncertain import (
@@ -48,6 +49,7 @@ __all__ = [
     "Road",
     "Run",
     "Scenario",
+    "SetupWarning",
     "Site",
     "StaffPool",
     "StaffRole",
@@ -72,16 +74,52 @@ def flow_line(flow: Flow) -> str:
 
 
 class Run(Model):
-    """How long and how often to run."""
+    """How long and how often to run, and what happens to trucks still in the system.
 
-    horizon_h: PositiveFloat = 168.0
-    warmup_h: NonNegativeFloat = 24.0
+    ``steady_state`` (the default) asks for the long-run behaviour: cases arriving in the
+    warm-up are not counted, arrivals stop at ``horizon_h`` and the run goes on until every
+    truck has left, at most ``drain_cap_h`` more hours; trucks still inside then are
+    counted as unfinished and their clearance times as right-censored. ``terminating``
+    asks about one period (a day, a shift) as it is: the run stops at the horizon and the
+    trucks still inside are the carry-over, counted and censored the same way.
+    """
+
+    type: Literal["steady_state", "terminating"] = Field(
+        default="steady_state",
+        description="steady_state: warm-up, observation, drain; terminating: stop at the horizon",
+    )
+    horizon_h: PositiveFloat = Field(default=168.0, description="Arrivals stop here (hours)")
+    warmup_h: NonNegativeFloat = Field(
+        default=24.0, description="Cases arriving before this are not counted (hours)"
+    )
+    drain_cap_h: NonNegativeFloat = Field(
+        default=72.0,
+        description="steady_state: longest the run goes on after the horizon to let trucks leave",
+    )
     replications: PositiveInt = 5
     seed: NonNegativeInt = 20140101
     event_log: Literal["none", "first", "all"] = Field(
         default="first",
         description="Stream the event log to disk for no, the first or all replications",
     )
+    unfinished_warning: Probability = Field(
+        default=0.01,
+        description="Warn when more than this share of counted trucks never finished",
+    )
+    stall_warning_h: PositiveFloat = Field(
+        default=72.0,
+        description="Name a resource whose queue waited this long with no one taken into service",
+    )
+
+    @property
+    def drains(self) -> bool:
+        """Whether the run continues after the horizon until the trucks have left."""
+        return self.type == "steady_state" and self.drain_cap_h > 0
+
+    @property
+    def end_h(self) -> float:
+        """The latest the run can stop (hours)."""
+        return self.horizon_h + (self.drain_cap_h if self.drains else 0.0)
 
     @model_validator(mode="after")
     def _warmup_inside_horizon(self) -> Run:
@@ -134,6 +172,10 @@ class Scenario(Model):
                 )
         return self
 
+    def _flow_zones(self) -> set[str]:
+        zones = {f.zone for f in self.uncertainties.flows}
+        return zones | {f.to for f in self.uncertainties.flows if f.to is not None}
+
     def _check_gates(self) -> None:
         """The twin simulates every device, and each gate must assemble."""
         for i, gate in enumerate(self.site.gates):
@@ -154,17 +196,22 @@ class Scenario(Model):
                 raise FieldPathError(path, exc.value, exc.message) from None
 
     def _check_staffed(self, zones: set[str]) -> None:
-        """Every zone with gates needs someone for the gate, the documents and inspections."""
-        needed = (StaffRole.GATE, StaffRole.DOCUMENT_REVIEW, StaffRole.INSPECTION)
-        for zone in sorted({g.zone for g in self.site.gates}):
-            for role in needed:
-                if not any(
-                    p.role is role and (p.zone is None or p.zone == zone or zone in p.also_serves)
-                    for p in self.site.staff_pools
-                ):
-                    raise FieldPathError(
-                        ("site", "staff_pools"), zone, f"no {role.value} staff pool serves zone"
-                    )
+        """Every zone with traffic needs gate, document and inspection staff on duty."""
+        check_staffing(self.site, self._flow_zones() & zones)
+
+    def warnings(self) -> list[SetupWarning]:
+        """Named warnings of a set-up that runs but drops or delays work (see feasibility)."""
+        out = staffing_warnings(self.site, self._flow_zones())
+        if self.run.type == "terminating" and self.run.warmup_h > 0:
+            out.append(
+                SetupWarning(
+                    "terminating_with_warmup",
+                    "run.warmup_h",
+                    f"a terminating run counts the period as it is; warm-up {self.run.warmup_h:g} h "
+                    "leaves its first hours out",
+                )
+            )
+        return out
 
     def _check_flow(self, i: int, flow: Flow, zones: set[str], places: set[str]) -> None:
         path: tuple[str | int, ...] = ("uncertainties", "flows", i)

@@ -20,6 +20,7 @@ from hardware_models import known_drivers
 from hardware_models.registry import driver_spec
 
 __all__ = [
+    "HOURS_PER_WEEK",
     "Device",
     "Gate",
     "GateTolerances",
@@ -29,7 +30,34 @@ __all__ = [
     "StaffPool",
     "StaffRole",
     "Zone",
+    "hour_label",
+    "on_duty_fraction",
+    "pools_for",
+    "serving_pool",
 ]
+
+HOURS_PER_WEEK = 168
+_WEEK_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def on_duty_fraction(roster: str, hour_of_week: int) -> float:
+    """Share of a pool's available headcount on duty in ``hour_of_week`` (0 = Monday 00:00).
+
+    Officers work 40 hours a week; the roster says when: ``shifts`` spreads them over all
+    168 hours, ``day`` over 08:00-20:00 every day, ``office`` over weekday office hours.
+    """
+    day, hour = divmod(hour_of_week % HOURS_PER_WEEK, 24)
+    if roster == "shifts":
+        return 40.0 / 168.0
+    if roster == "day":
+        return 40.0 / 84.0 if 8 <= hour < 20 else 0.0
+    return 1.0 if day < 5 and 8 <= hour < 17 else 0.0
+
+
+def hour_label(hour_of_week: int) -> str:
+    """``Mon 08:00`` for hour 8 of the week."""
+    day, hour = divmod(hour_of_week % HOURS_PER_WEEK, 24)
+    return f"{_WEEK_DAY_NAMES[day]} {hour:02d}:00"
 
 
 class Zone(Model):
@@ -179,6 +207,21 @@ class StaffPool(Model):
     )
     availability: Probability = Field(default=0.9, description="Share not on leave or training")
 
+    def on_duty(self, hour_of_week: int) -> int:
+        """Officers of this pool on duty in ``hour_of_week`` (0 = Monday 00:00)."""
+        return round(self.count * self.availability * on_duty_fraction(self.roster, hour_of_week))
+
+    def duty_week(self) -> tuple[int, ...]:
+        """Officers on duty in each of the 168 hours of a week."""
+        return tuple(self.on_duty(h) for h in range(HOURS_PER_WEEK))
+
+    def describe(self) -> str:
+        """``insp_ys (inspection, count 6, shifts, availability 0.9)``: for messages."""
+        return (
+            f"{self.id} ({self.role.value}, count {self.count}, {self.roster}, "
+            f"availability {self.availability:g})"
+        )
+
 
 class Site(Model):
     """The physical and organisational site."""
@@ -232,8 +275,39 @@ class Site(Model):
         """Return the gates of ``zone`` on ``line`` (``first`` or ``second``)."""
         return tuple(g for g in self.gates if g.zone == zone and g.line == line)
 
+    def serving_pool(self, role: StaffRole, zone: str | None) -> StaffPool | None:
+        """The pool that does ``role`` work for ``zone`` (see :func:`serving_pool`)."""
+        return serving_pool(self.staff_pools, role, zone)
+
     def staff(self, role: StaffRole, zone: str | None = None) -> int:
         """Return the headcount of ``role`` (in ``zone``, or everywhere if None)."""
         return sum(
             p.count for p in self.staff_pools if p.role is role and (zone is None or p.zone == zone)
         )
+
+
+def pools_for(
+    pools: tuple[StaffPool, ...], role: StaffRole, zone: str | None
+) -> tuple[StaffPool, ...]:
+    """Pools of ``role`` that could serve ``zone``: the zone's own first, then area-wide."""
+    local = tuple(
+        p
+        for p in pools
+        if p.role is role and zone is not None and (p.zone == zone or zone in p.also_serves)
+    )
+    return local + tuple(p for p in pools if p.role is role and p.zone is None)
+
+
+def serving_pool(
+    pools: tuple[StaffPool, ...], role: StaffRole, zone: str | None
+) -> StaffPool | None:
+    """The pool that does ``role`` work for ``zone``: the first with anyone ever on duty.
+
+    A pool of the zone (or one that also serves it) comes before an area-wide pool
+    (``zone: null``); a pool with nobody on duty in any hour of the week serves no one.
+    The twin routes work with this and validation checks it, so the two always agree.
+    """
+    for pool in pools_for(pools, role, zone):
+        if max(pool.duty_week()) > 0:
+            return pool
+    return None

@@ -7,6 +7,7 @@ with code 2, without a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -18,12 +19,19 @@ from ftz_spec import (
     Scenario,
     digest,
     load_scenario,
-    parse_scenario,
     schema_json,
 )
 from ftz_spec.errors import UserError
 from ftz_spec.risk import risk_setup
-from ftztwin.cliargs import hours, non_negative, positive
+from ftztwin.cliargs import (
+    CliError,
+    check_kpis,
+    fraction,
+    positive,
+    progress,
+    run_options,
+    with_overrides,
+)
 
 __all__ = ["main"]
 
@@ -37,11 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario's replications and write the results")
     run.add_argument("scenario", type=Path)
-    run.add_argument("--seed", type=non_negative, help="override run.seed")
-    run.add_argument("--replications", type=positive, help="override run.replications")
+    run_options(run)
+    run.add_argument("--precision", type=fraction,
+                     help="add replications until the --kpi relative 95%% half-width is at most this")  # fmt: skip
+    run.add_argument("--kpi", action="append", default=None,
+                     help="KPI id for --precision (repeatable; default clearance_time_min_mean)")  # fmt: skip
+    run.add_argument("--max-replications", type=positive, default=40,
+                     help="cap for --precision (default 40)")  # fmt: skip
+    run.add_argument("--min-replications", type=positive, default=5,
+                     help="replications run before --precision decides (default 5)")  # fmt: skip
     run.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")
     run.add_argument("--no-event-log", action="store_true", help="do not write the event log")
-    run.add_argument("--workers", type=positive, help="local processes (default: one per core)")
     run.add_argument("--hil", action="store_true", help="gates decided by a live service (HIL)")
     run.add_argument(
         "--risk-state", type=Path, help="folder: restore and save the risk engine's learning"
@@ -49,8 +63,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--compare", action="store_true", help="with --hil: also run in-process, compare decisions"
     )
-    run.add_argument("--horizon-h", type=hours, help="override run.horizon_h")
-    run.add_argument("--warmup-h", type=hours, help="override run.warmup_h")
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
     sch = sub.add_parser("schema", help="write scenarios/scenario.schema.json")
@@ -65,85 +77,102 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _with_overrides(scenario: Scenario, source: str, **run: float | None) -> Scenario:
-    data = scenario.model_dump(mode="json")
-    data["run"].update({k: v for k, v in run.items() if v is not None})
-    return parse_scenario(data, source)
-
-
-def _progress(total_s: float, label: str):  # type: ignore[no-untyped-def]
-    from tqdm import tqdm
-
-    bar = tqdm(
-        total=total_s / 3600.0,
-        desc=label,
-        delay=1.0,  # only runs longer than about a second show a bar
-        file=sys.stderr,
-        leave=False,
-        bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
-    )
-    return bar, (lambda dt: bar.update(dt / 3600.0))
-
-
-def _run(  # type: ignore[type-arg]
-    scenario: Scenario,
-    out: Path,
-    event_log: bool,
-    workers: int | None,
-    risk_state: Path | None = None,
-) -> tuple[Path, list]:
+def _run(
+    scenario: Scenario, out: Path, event_log: bool, workers: int | None, args: Any = None
+) -> tuple[Path, Any]:
     from ftztwin.report import staged_dir, write_results
-    from twin.experiment import default_workers, run_experiment, summarise
+    from twin.experiment import default_workers, run_experiment, run_to_precision
 
-    workers = workers or default_workers(scenario.run.replications)
-    total = scenario.run.replications * scenario.run.horizon_h * 3600.0
-    bar, tick = _progress(total, scenario.name)
+    precise = args is not None and getattr(args, "precision", None) is not None
+    n = args.max_replications if precise else scenario.run.replications
+    workers = workers or default_workers(n)
+    total = n * scenario.run.horizon_h * 3600.0
+    bar, tick = progress(total, scenario.name)
     final = out / scenario.name
     final.parent.mkdir(parents=True, exist_ok=True)
+    log_dir: Path | None
     with staged_dir(final) as folder:
+        log_dir = folder if event_log else None
         try:
+            risk_state = getattr(args, "risk_state", None)
             if risk_state is not None:
                 if risk_state.exists() and not risk_state.is_dir():
                     raise UserError(f"--risk-state {risk_state}: not a folder")
                 risk_state.mkdir(parents=True, exist_ok=True)
-            log = folder if event_log else None
-            results = run_experiment(scenario, None, log, tick, workers, risk_state)
+            if precise:
+                pr = run_to_precision(
+                    scenario, args.kpi, args.precision, args.min_replications,
+                    args.max_replications, log_dir, tick, workers, detail=True,
+                    risk_state_dir=risk_state,
+                )  # fmt: skip
+                results = pr.results
+            else:
+                pr = None
+                results = run_experiment(
+                    scenario, None, log_dir, tick, workers, detail=True, risk_state_dir=risk_state
+                )
         finally:
             bar.close()
-        write_results(folder, scenario, results, summarise(results))
-    return final / "report.md", results
+        assessment = write_results(folder, scenario, results, None, pr)
+    return final / "report.md", assessment
+
+
+def _print_assessment(a: Any, report: Path) -> None:
+    """The headline table, the unfinished share, the warm-up verdict and every warning."""
+    from ftztwin.report import kpi_table
+    from twin.readable import interval_text
+
+    run = a.scenario.run
+    print(kpi_table(a.summary, a.headline()))
+    print(f"\nunfinished share: {interval_text('unfinished_share', a.unfinished_share)}")
+    print(f"warm-up {run.warmup_h:g} h; MSER-5 {a.warmup_verdict}")
+    if a.precision is not None:
+        pr = a.precision
+        state = "reached" if pr.reached else "NOT reached"
+        print(f"replications: {len(pr.results)} chosen for ±{pr.precision:.0%} on "
+              f"{', '.join(pr.kpis)} ({state}; cap {pr.max_replications})")  # fmt: skip
+    for w in a.warnings:
+        print(f"warning: {a.scenario.name}: {w}", file=sys.stderr)
+    print(f"\nscenario {a.scenario.name} (sha256 {digest(a.scenario)[:12]}…), report: {report} "
+          f"and {report.with_suffix('.html')}")  # fmt: skip
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``ftztwin run``."""
-    from ftztwin.report import headline, kpi_table
-    from twin.experiment import summarise
-
     if args.hil:
         from ftztwin.cli_live import cmd_run_hil
 
         return cmd_run_hil(args)
     if args.compare:
         raise UserError("--compare: compares a HIL run with the in-process one; add --hil")
+    if args.kpi and args.precision is None:
+        raise CliError(["--kpi: only used with --precision"])
+    if args.precision is not None:
+        args.kpi = args.kpi or ["clearance_time_min_mean"]
+        check_kpis(args.kpi, "--kpi")
+        if args.max_replications < args.min_replications:
+            raise CliError([f"--max-replications: {args.max_replications} is below "
+                            f"--min-replications {args.min_replications}"])  # fmt: skip
+        if args.min_replications < 2:
+            raise CliError(["--min-replications: at least 2 are needed for an interval"])
+    from twin.errors import KpiNotProduced
 
-    base = load_scenario(args.scenario)
-    scenario = _with_overrides(
-        base,
-        str(args.scenario),
-        seed=args.seed,
-        replications=args.replications,
-        horizon_h=args.horizon_h,
-        warmup_h=args.warmup_h,
-    )
-    report, results = _run(scenario, args.out, not args.no_event_log, args.workers, args.risk_state)
-    summary = summarise(results)
-    print(kpi_table(summary, headline(list(summary))))
-    print(f"\nscenario {scenario.name} (sha256 {digest(scenario)[:12]}…), report: {report}")
+    scenario = with_overrides(load_scenario(args.scenario), args, str(args.scenario))
+    try:
+        report, assessment = _run(scenario, args.out, not args.no_event_log, args.workers, args)
+    except KpiNotProduced as exc:
+        near = difflib.get_close_matches(exc.kpi, exc.known, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise CliError([f"--kpi: {scenario.name} produces no KPI {exc.kpi!r}{hint}"]) from None
+    _print_assessment(assessment, report)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``ftztwin validate``: every file is checked; exit 2 if any is invalid."""
+    """``ftztwin validate``: every file is checked; exit 2 if any is invalid.
+
+    Set-ups that run but drop or delay work are printed as named warnings.
+    """
     failed = 0
     for path in args.scenarios:
         try:
@@ -154,6 +183,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             failed += 1
         else:
             print(f"ok    {path}  ({scenario.name}, sha256 {digest(scenario)[:12]}…)")
+            for w in scenario.warnings():
+                print(f"warning: {path}: {w}", file=sys.stderr)
     return 2 if failed else 0
 
 
@@ -166,17 +197,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``ftztwin demo``: the main job on the shipped defaults."""
-    from ftztwin.report import comparison_table, headline
+    from ftztwin.report import comparison_table
+    from twin.readable import interval_text
 
     base = load_scenario(REPO_SCENARIOS / "baseline_2013.yaml")
     reform = load_scenario(REPO_SCENARIOS / "reform_2014.yaml")
-    report_a, res_a = _run(base, args.out, True, args.workers)
-    report_b, res_b = _run(reform, args.out, True, args.workers)
-    full = comparison_table(base.name, res_a, reform.name, res_b)
+    report_a, a = _run(base, args.out, True, args.workers)
+    report_b, b = _run(reform, args.out, True, args.workers)
+    full = comparison_table(base.name, a.results, reform.name, b.results, adjust=True)
     comparison = args.out / "comparison.md"
-    comparison.write_text(f"# {base.name} vs {reform.name}\n\n```\n{full}\n```\n", encoding="utf-8")
-    print(comparison_table(base.name, res_a, reform.name, res_b, headline(list(res_a[0].kpis))))
-    print(f"\nreports: {report_a}, {report_b}\ncomparison: {comparison}")
+    comparison.write_text(
+        f"# {base.name} vs {reform.name}\n\nPaired by replication (common random numbers); "
+        f"p-values Holm-adjusted over every KPI.\n\n```\n{full}\n```\n",
+        encoding="utf-8",
+    )
+    print(comparison_table(base.name, a.results, reform.name, b.results, a.headline()))
+    print()
+    for x in (a, b):
+        run = x.scenario.run
+        print(f"{x.scenario.name}: unfinished share {interval_text('unfinished_share', x.unfinished_share)}; "
+              f"warm-up {run.warmup_h:g} h, MSER-5 {x.warmup_verdict}")  # fmt: skip
+        for w in x.warnings:
+            print(f"warning: {x.scenario.name}: {w}", file=sys.stderr)
+    print(f"\nreports: {report_a}, {report_b} (and .html)\ncomparison: {comparison}")
     return 0
 
 
@@ -205,7 +248,12 @@ _COMMANDS = {
 # Further commands live in their own modules; each has ``register(subparsers) -> dict``
 # that adds its sub-parsers and returns {command name: handler}. Imported only here, so
 # ``ftztwin validate`` never pays for Dask or MQTT.
-_EXTENSIONS: tuple[str, ...] = ("ftztwin.cli_sweep", "ftztwin.cli_live", "ftztwin.cli_ledger")
+_EXTENSIONS: tuple[str, ...] = (
+    "ftztwin.cli_sweep",
+    "ftztwin.cli_live",
+    "ftztwin.cli_ledger",
+    "ftztwin.cli_warmup",
+)
 
 
 def _extend(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:

@@ -48,6 +48,10 @@ st.caption(
     f"{len(last.results)} replications × {run_cfg.horizon_h:g} h, warm-up {run_cfg.warmup_h:g} h; "
     "mean with 95% confidence interval over replications."
 )
+# The same warnings the CLI prints and the report lists (unfinished trucks above the
+# threshold, stalled resources, set-ups that drop or delay work): never silent here either.
+for warning in last.warnings:
+    st.warning(warning, icon="⚠️")
 
 cols = st.columns(4)
 for i, card in enumerate(frames.cards(last.summary)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -35,8 +36,9 @@ def arrivals(
     flow: Flow,
     rng: np.random.Generator,
     start: Callable[[int], None],
+    until_s: float = math.inf,
 ) -> Generator[Any, Any, None]:
-    """Call ``start(n)`` for the n-th truck of ``flow`` as it arrives."""
+    """Call ``start(n)`` for the n-th truck of ``flow`` as it arrives, until ``until_s``."""
     unc = scenario.uncertainties
     peak = (
         flow.trucks_per_day * unc.traffic_scale / 86_400.0
@@ -49,6 +51,8 @@ def arrivals(
     while True:
         gap, u = rng.exponential(1.0 / peak), rng.random()
         yield env.timeout(float(gap))
+        if env.now >= until_s:
+            return  # the horizon: arrivals stop, the trucks inside may still leave
         if u * peak <= rate_per_s(scenario, flow, env.now):
             n += 1
             start(n)

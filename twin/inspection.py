@@ -60,6 +60,10 @@ def _physical(w: World, case: Case, zone: str) -> Generator[Any, Any, None]:
     w.rec.emit(cid, "physical_inspection", Lifecycle.WAIT_START, bay_name, env.now)
     with bay.request() as bay_req:
         yield bay_req
+        # The wait for the bay and the wait for the two officers are recorded apart, so
+        # a case stuck for want of officers is seen waiting at the pool, not at the bay.
+        w.rec.emit(cid, "physical_inspection", Lifecycle.WAIT_STOP, bay_name, env.now)
+        w.rec.emit(cid, "physical_inspection", Lifecycle.WAIT_START, officers.name, env.now)
         # Taking both officers under one lock means two half-formed teams can never
         # hold one officer each and wait for each other for ever.
         with w.pairing[officers.pool.id].request() as lock:
@@ -68,7 +72,7 @@ def _physical(w: World, case: Case, zone: str) -> Generator[Any, Any, None]:
             yield first
             second = officers.resource.request()
             yield second
-        w.rec.emit(cid, "physical_inspection", Lifecycle.WAIT_STOP, bay_name, env.now)
+        w.rec.emit(cid, "physical_inspection", Lifecycle.WAIT_STOP, officers.name, env.now)
         w.rec.emit(cid, "physical_inspection", Lifecycle.START, bay_name, env.now)
         w.rec.emit(
             cid, "physical_inspection", Lifecycle.START, officers.name, env.now, {"officers": 2}

@@ -1,54 +1,70 @@
 """KPIs as pure functions of trace records, accumulated as the run goes.
 
 Only cases that *arrive* after the warm-up count; resource busy time is clipped to the
-observation window ``[warmup, horizon]``. The accumulator keeps per-case state only while
-a case is in the system, so memory stays flat however long the run.
+observation window ``[warmup, horizon]``. Every counted truck is accounted for: it is
+either cleared or, when the run stops, *unfinished* — counted by flow and by the
+resource it waits at, and in the clearance-time KPIs as a right-censored observation
+(the mean counts it with its time so far, percentiles are Kaplan–Meier). The
+accumulator keeps per-case state only while a case is in the system, so memory stays
+flat however long the run.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.trace import Lifecycle, TraceRecord
-from twin.stats import LogHistogram
+from twin.histogram import CensoredHistogram
+from twin.kpi_resources import ResourceTally
 
 __all__ = ["KpiAccumulator", "compute_kpis"]
 
-_INSPECTING = ("scan", "physical")
+_INSPECTIONS = ("h986_scan", "physical_inspection")
+# Work done for a case that does not hold the truck up (it goes on in its own process).
+_BACKGROUND = ("risk_feedback", "desk_audit")
 
 
 class _Tally:
-    """Counts of one group of cases (a flow, a credit class …)."""
+    """Counts of one group of cases (all, a flow, a credit class)."""
 
     __slots__ = (
         "cases",
         "caught",
         "clearance",
         "duty",
-        "found",
+        "hits",
         "inspected",
         "missed_rev",
         "passed",
         "violations",
-    )
+    )  # fmt: skip
 
     def __init__(self) -> None:
-        self.clearance = LogHistogram()
-        self.cases = self.inspected = self.found = self.violations = self.caught = self.passed = 0
+        self.clearance = CensoredHistogram()
+        self.cases = self.inspected = self.hits = self.violations = self.caught = self.passed = 0
         self.duty = self.missed_rev = 0.0
 
-    def add(self, minutes: float, a: Mapping[str, Any]) -> None:
-        self.clearance.add(minutes)
+    def add(self, minutes: float, a: Mapping[str, Any], inspected: bool) -> None:
+        found = bool(a.get("found"))
+        self.clearance.done.add(minutes)
         self.cases += 1
-        inspected = a.get("lane") in _INSPECTING
         self.inspected += inspected
-        self.found += bool(a.get("found"))
+        self.hits += inspected and found
         self.violations += bool(a.get("violation"))
-        self.caught += bool(a.get("violation")) and bool(a.get("found"))
+        self.caught += bool(a.get("violation")) and found
         self.passed += a.get("outcome", "pass") == "pass"
         self.duty += float(a.get("duty_cny", 0.0))
         self.missed_rev += float(a.get("revenue_missed_cny", 0.0))
+
+    def clearance_kpis(self, suffix: str = "") -> dict[str, float]:
+        c = self.clearance
+        return {
+            f"clearance_time_min_mean{suffix}": c.mean,
+            f"clearance_time_min_p50{suffix}": c.quantile(0.50),
+            f"clearance_time_min_p95{suffix}": c.quantile(0.95),
+        }
 
 
 class KpiAccumulator:
@@ -60,23 +76,28 @@ class KpiAccumulator:
         horizon_s: float,
         capacity_s: Mapping[str, float],
         groups: Mapping[str, str] | None = None,
+        stall_warning_s: float = math.inf,
     ) -> None:
         """Observe ``[warmup_s, horizon_s]``.
 
         Args:
             warmup_s: Start of the observation window (seconds).
-            horizon_s: End of the run (seconds).
+            horizon_s: End of arrivals and of the utilisation window (seconds).
             capacity_s: Resource → server-seconds offered in the window (utilisation's
                 denominator; for staff pools this follows their rosters).
             groups: Resource → group (e.g. staff pool → role) for group utilisation.
+            stall_warning_s: A resource whose longest stall reaches this is counted in
+                ``stalled_resources``.
         """
         self.warmup_s, self.horizon_s = warmup_s, horizon_s
-        self.capacity_s = dict(capacity_s)
-        self.groups = dict(groups or {})
-        self._arrived: dict[str, float] = {}
-        self._open: dict[tuple[str, str, str], float] = {}
-        self._busy_s: dict[str, float] = dict.fromkeys(capacity_s, 0.0)
-        self._waits: dict[str, LogHistogram] = {}
+        self.end_s: float | None = None
+        self._last_s = 0.0
+        self._res = ResourceTally(warmup_s, horizon_s, capacity_s, groups or {}, stall_warning_s)
+        self._arrived: dict[str, tuple[float, str]] = {}  # counted case → (arrival, flow)
+        self._early: set[str] = set()  # cases of the warm-up still inside
+        self._inspected: set[str] = set()
+        # (case, activity, resource) → (since, waiting?, servers) of what is going on now
+        self._open: dict[tuple[str, str, str], tuple[float, bool, float]] = {}
         self._all = _Tally()
         self._by: dict[str, _Tally] = {}
         self._lanes: dict[str, int] = {}
@@ -85,107 +106,157 @@ class KpiAccumulator:
         """Observe one record (so the accumulator can be used as a recorder sink)."""
         self.observe(rec)
 
+    def close(self, end_s: float) -> None:
+        """Say when the run stopped: what is still open then is unfinished (censored)."""
+        self.end_s = end_s
+
     def observe(self, rec: TraceRecord) -> None:
         """Observe one record."""
+        self._last_s = rec.time_s
         if rec.activity == "clearance":
             self._on_clearance(rec)
             return
         key = (rec.case_id, rec.activity, rec.resource)
-        if rec.lifecycle is Lifecycle.START or rec.lifecycle is Lifecycle.WAIT_START:
-            self._open[key] = rec.time_s
+        lc = rec.lifecycle
+        if lc is Lifecycle.START or lc is Lifecycle.WAIT_START:
+            waiting = lc is Lifecycle.WAIT_START
+            self._open[key] = (rec.time_s, waiting, float(rec.attrs.get("officers", 1)))
+            if waiting:
+                self._res.wait_started(rec.resource, rec.time_s)
+            elif rec.activity in _INSPECTIONS and rec.case_id in self._arrived:
+                self._inspected.add(rec.case_id)
             return
-        start = self._open.pop(key, None)
-        if start is None:
+        opened = self._open.pop(key, None)
+        if opened is None:
             return
-        if rec.lifecycle is Lifecycle.WAIT_STOP:
-            if start >= self.warmup_s:
-                hist = self._waits.get(rec.resource)
-                if hist is None:
-                    hist = self._waits[rec.resource] = LogHistogram()
-                hist.add(rec.time_s - start)
-        elif rec.resource in self._busy_s:
-            lo, hi = max(start, self.warmup_s), min(rec.time_s, self.horizon_s)
-            if hi > lo:
-                self._busy_s[rec.resource] += (hi - lo) * float(rec.attrs.get("officers", 1))
+        if lc is Lifecycle.WAIT_STOP:
+            self._res.wait_stopped(rec.resource, opened[0], rec.time_s)
+        else:
+            self._res.served(rec.resource, opened[0], rec.time_s, opened[2])
 
     def _on_clearance(self, rec: TraceRecord) -> None:
+        cid = rec.case_id
         if rec.lifecycle is Lifecycle.START:
-            if rec.time_s >= self.warmup_s:
-                self._arrived[rec.case_id] = rec.time_s
+            if self.warmup_s <= rec.time_s < self.horizon_s:
+                self._arrived[cid] = (rec.time_s, str(rec.attrs.get("flow", "?")))
+            elif rec.time_s < self.warmup_s:
+                self._early.add(cid)
             return
-        start = self._arrived.pop(rec.case_id, None)
-        if start is None:
+        self._early.discard(cid)
+        arrived = self._arrived.pop(cid, None)
+        if arrived is None:
             return
-        minutes = (rec.time_s - start) / 60.0
+        inspected = cid in self._inspected
+        self._inspected.discard(cid)
+        minutes = (rec.time_s - arrived[0]) / 60.0
         a = rec.attrs
-        self._all.add(minutes, a)
-        for key in (f"flow={a.get('flow', '?')}", f"credit={a.get('credit_class', '?')}"):
-            tally = self._by.get(key)
-            if tally is None:
-                tally = self._by[key] = _Tally()
-            tally.add(minutes, a)
+        self._all.add(minutes, a, inspected)
+        for key in (f"flow={a.get('flow', arrived[1])}", f"credit={a.get('credit_class', '?')}"):
+            self._tally(key).add(minutes, a, inspected)
         lane = str(a.get("lane", "auto_release"))
         self._lanes[lane] = self._lanes.get(lane, 0) + 1
 
+    def _tally(self, key: str) -> _Tally:
+        tally = self._by.get(key)
+        if tally is None:
+            tally = self._by[key] = _Tally()
+        return tally
+
     def result(self) -> dict[str, float]:
-        """Return the KPIs observed so far, by name (units in the names)."""
+        """Return the KPIs, treating what is still open as unfinished (units in the names).
+
+        The accumulator is not changed: a result taken during a run is a snapshot.
+        """
+        all_, by, unfinished = self._with_unfinished()
+        out = self._case_kpis(all_, len(self._arrived))
+        for key in sorted(unfinished):
+            out[f"unfinished_cases[{key}]"] = float(unfinished[key])
+        n = all_.cases
+        for lane in sorted(self._lanes):
+            out[f"lane_share[{lane}]"] = self._lanes[lane] / n if n else math.nan
+        for key in sorted(by):
+            g = by[key]
+            out.update(g.clearance_kpis(f"[{key}]"))
+            if key.startswith("credit="):
+                out[f"trucks_cleared[{key}]"] = float(g.cases)
+                out[f"trucks_inspected[{key}]"] = float(g.inspected)
+                out[f"inspection_rate[{key}]"] = g.inspected / g.cases if g.cases else math.nan
+                out[f"hit_rate[{key}]"] = g.hits / g.inspected if g.inspected else math.nan
+        open_waits = [(k[2], t) for k, (t, w, _) in self._open.items() if w]
+        open_service = [(k[2], t, n) for k, (t, w, n) in self._open.items() if not w]
+        out.update(self._res.result(self._end(), open_waits, open_service))
+        return out
+
+    def _case_kpis(self, t: _Tally, unfinished: int) -> dict[str, float]:
         window_h = (self.horizon_s - self.warmup_s) / 3600.0
-        t = self._all
         n = t.cases
-        out: dict[str, float] = {
+        observed = n + unfinished
+        return {
+            "trucks_observed": float(observed),
             "trucks_cleared": float(n),
-            "throughput_per_h": n / window_h if window_h > 0 else float("nan"),
-            "clearance_time_min_mean": t.clearance.mean,
-            "clearance_time_min_p50": t.clearance.quantile(0.50),
-            "clearance_time_min_p95": t.clearance.quantile(0.95),
-            "diverted_share": (n - t.passed) / n if n else float("nan"),
-            "inspection_rate": t.inspected / n if n else float("nan"),
-            "hit_rate": t.found / t.inspected if t.inspected else float("nan"),
+            "unfinished_cases": float(unfinished),
+            "unfinished_share": unfinished / observed if observed else math.nan,
+            "unfinished_warmup_arrivals": float(len(self._early)),
+            "throughput_per_h": n / window_h if window_h > 0 else math.nan,
+            **t.clearance_kpis(),
+            "diverted_share": (n - t.passed) / n if n else math.nan,
+            "trucks_inspected": float(t.inspected),
+            "inspection_rate": t.inspected / n if n else math.nan,
+            "hit_rate": t.hits / t.inspected if t.inspected else math.nan,
             "violations": float(t.violations),
             "violations_caught": float(t.caught),
             "violations_missed": float(t.violations - t.caught),
-            "detection_rate": t.caught / t.violations if t.violations else float("nan"),
+            "detection_rate": t.caught / t.violations if t.violations else math.nan,
             "duties_collected_mcny_per_day": t.duty / 1e6 / (window_h / 24.0)
             if window_h > 0
-            else float("nan"),
+            else math.nan,
             "revenue_missed_mcny": t.missed_rev / 1e6,
         }
-        for lane in sorted(self._lanes):
-            out[f"lane_share[{lane}]"] = self._lanes[lane] / n if n else float("nan")
-        for key in sorted(self._by):
-            g = self._by[key]
-            out[f"clearance_time_min_mean[{key}]"] = g.clearance.mean
-            out[f"clearance_time_min_p95[{key}]"] = g.clearance.quantile(0.95)
-            if key.startswith("credit="):
-                out[f"inspection_rate[{key}]"] = g.inspected / g.cases if g.cases else float("nan")
-                out[f"hit_rate[{key}]"] = g.found / g.inspected if g.inspected else float("nan")
-        out.update(self._resource_kpis(window_h))
-        return out
 
-    def _resource_kpis(self, window_h: float) -> dict[str, float]:
-        out: dict[str, float] = {}
-        window_s = window_h * 3600.0
-        for resource in sorted(self._waits):
-            hist = self._waits[resource]
-            out[f"wait_min_mean[{resource}]"] = hist.mean / 60.0
-            out[f"wait_min_p95[{resource}]"] = hist.quantile(0.95) / 60.0
-            out[f"queue_len_mean[{resource}]"] = (
-                hist.total / window_s if window_s > 0 else float("nan")
-            )
-        by_group: dict[str, list[float]] = {}
-        for resource in sorted(self._busy_s):
-            cap = self.capacity_s[resource]
-            busy = self._busy_s[resource]
-            out[f"utilisation[{resource}]"] = busy / cap if cap > 0 else float("nan")
-            group = self.groups.get(resource)
-            if group is not None:
-                acc = by_group.setdefault(group, [0.0, 0.0])
-                acc[0] += busy
-                acc[1] += cap
-        for group in sorted(by_group):
-            busy, cap = by_group[group]
-            out[f"utilisation[role={group}]"] = busy / cap if cap > 0 else float("nan")
-        return out
+    def _where_unfinished(self) -> dict[str, str]:
+        """Counted open case → the resource it waits at (or is served by), latest first."""
+        latest: dict[str, tuple[bool, float, str]] = {}
+        for (cid, activity, resource), (since, waiting, _) in self._open.items():
+            if cid not in self._arrived or activity in _BACKGROUND or not resource:
+                continue
+            rank = (waiting, since, resource)
+            if cid not in latest or rank > latest[cid]:
+                latest[cid] = rank
+        return {cid: r[2] for cid, r in latest.items()}
+
+    def _with_unfinished(self) -> tuple[_Tally, dict[str, _Tally], dict[str, int]]:
+        """Tallies with the open cases added as censored, and unfinished counts by key."""
+        end = self._end()
+        where = self._where_unfinished()
+        all_ = _copy(self._all)
+        by = {k: _copy(v) for k, v in self._by.items()}
+        unfinished: dict[str, int] = {}
+        for cid, (start, flow) in self._arrived.items():
+            minutes = (end - start) / 60.0
+            all_.clearance.censored.add(minutes)
+            key = f"flow={flow}"
+            by.setdefault(key, _Tally()).clearance.censored.add(minutes)
+            at = f"at={where.get(cid, 'no_resource')}"
+            for k in (key, at):
+                unfinished[k] = unfinished.get(k, 0) + 1
+        return all_, by, unfinished
+
+    def _end(self) -> float:
+        return self.end_s if self.end_s is not None else self._last_s
+
+    def clearance_distribution(self) -> CensoredHistogram:
+        """Clearance times (min) of the counted trucks, unfinished ones censored."""
+        return self._with_unfinished()[0].clearance
+
+
+def _copy(t: _Tally) -> _Tally:
+    """A tally whose censored part can be filled without touching ``t``."""
+    c = _Tally()
+    for name in _Tally.__slots__:
+        if name != "clearance":
+            setattr(c, name, getattr(t, name))
+    c.clearance = CensoredHistogram(t.clearance.done)
+    return c
 
 
 def compute_kpis(
@@ -194,9 +265,12 @@ def compute_kpis(
     horizon_s: float,
     capacity_s: Mapping[str, float],
     groups: Mapping[str, str] | None = None,
+    end_s: float | None = None,
 ) -> dict[str, float]:
     """Return the KPIs of a whole record stream (the same numbers the live accumulator gives)."""
     acc = KpiAccumulator(warmup_s, horizon_s, capacity_s, groups)
     for rec in records:
         acc.observe(rec)
+    if end_s is not None:
+        acc.close(end_s)
     return acc.result()

@@ -78,6 +78,9 @@ class Twin:
         a live gate service, which assembles the same gate.
         """
         self._controller_factory = controller_factory
+        self.open_cases = 0  # clearance processes not yet finished
+        self.end_s = 0.0  # when the run stopped (seconds), set by run()
+        self._emptied: simpy.Event | None = None
         env = simpy.Environment()
         streams = Streams(scenario.run.seed, replication)
         if risk is None:
@@ -185,25 +188,43 @@ class Twin:
         return device
 
     def run(self, progress: Callable[[float], None] | None = None) -> None:
-        """Run to the horizon; ``progress`` receives simulated seconds as they pass."""
+        """Run to the horizon, then drain if the run type says so.
+
+        Arrivals stop at ``run.horizon_h``. A ``steady_state`` run goes on until every
+        truck has left or ``run.drain_cap_h`` has passed; a ``terminating`` run stops at
+        the horizon. ``progress`` receives simulated seconds up to the horizon.
+        """
         w = self.world
+        horizon = w.scenario.run.horizon_h * 3600.0
         for flow in w.scenario.uncertainties.flows:
             cases = w.streams.get(f"cases/{flow.id}")
 
             def start(n: int, flow: Any = flow, cases: Any = cases) -> None:
                 case = new_case(w.scenario, flow, n, cases, w.enterprises)
-                w.env.process(clearance(w, case))
+                self.open_cases += 1
+                w.env.process(clearance(w, case)).callbacks.append(self._case_left)
 
             w.env.process(
-                arrivals(w.env, w.scenario, flow, w.streams.get(f"arrivals/{flow.id}"), start)
+                arrivals(
+                    w.env, w.scenario, flow, w.streams.get(f"arrivals/{flow.id}"), start, horizon
+                )
             )
         w.env.process(daily_round(w))
         for outage in w.scenario.uncertainties.outages:
             w.env.process(self._outage(outage))
-        horizon = w.scenario.run.horizon_h * 3600.0
         if progress is not None:
             w.env.process(self._ticker(progress, horizon))
         w.env.run(until=horizon)
+        if w.scenario.run.drains and self.open_cases:
+            self._emptied = w.env.event()
+            cap = w.env.timeout(w.scenario.run.drain_cap_h * 3600.0)
+            w.env.run(until=w.env.any_of([self._emptied, cap]))
+        self.end_s = float(w.env.now)
+
+    def _case_left(self, _event: Any) -> None:
+        self.open_cases -= 1
+        if self.open_cases == 0 and self._emptied is not None and not self._emptied.triggered:
+            self._emptied.succeed()
 
     def _outage(self, outage: Any) -> Generator[Any, Any, None]:
         """Take a scanner (all units) or a gate (all lanes) out of service for a window."""
@@ -229,9 +250,11 @@ class Twin:
         self, progress: Callable[[float], None], horizon: float
     ) -> Generator[Any, Any, None]:
         step = max(horizon / 100.0, 1.0)
-        while True:
-            yield self.world.env.timeout(step)
-            progress(step)
+        env = self.world.env
+        while env.now < horizon:
+            dt = min(step, horizon - env.now)
+            yield env.timeout(dt)
+            progress(dt)
 
     def extra_kpis(self) -> dict[str, float]:
         """KPIs that are not about cases: device downtime, enterprise dynamics, audits."""
@@ -245,6 +268,8 @@ class Twin:
         c = w.counters
         est = w.risk.compliance_estimate()
         return {
+            "run_end_h": self.end_s / 3600.0,
+            "drain_h": max(0.0, self.end_s - w.scenario.run.horizon_h * 3600.0) / 3600.0,
             "device_downtime_h": down / 3600.0,
             "batch_declarations": float(c.batch_declarations),
             "late_declarations": float(c.late_declarations),

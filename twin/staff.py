@@ -14,30 +14,17 @@ from typing import Any
 import simpy
 
 from ftz_spec import StaffPool, StaffRole
+from ftz_spec.site import HOURS_PER_WEEK, on_duty_fraction, serving_pool
 
 __all__ = ["Staff", "StaffUnit", "on_duty", "on_duty_fraction", "staff_seconds"]
 
 _HOUR = 3600.0
-_WEEK_H = 168
-
-
-def on_duty_fraction(roster: str, hour_of_week: int) -> float:
-    """Share of a pool's available headcount on duty in ``hour_of_week`` (0 = Monday 00:00).
-
-    Officers work 40 hours a week; the roster says when: ``shifts`` spreads them over all
-    168 hours, ``day`` over 08:00-20:00 every day, ``office`` over weekday office hours.
-    """
-    day, hour = divmod(hour_of_week % _WEEK_H, 24)
-    if roster == "shifts":
-        return 40.0 / 168.0
-    if roster == "day":
-        return 40.0 / 84.0 if 8 <= hour < 20 else 0.0
-    return 1.0 if day < 5 and 8 <= hour < 17 else 0.0
+_WEEK_H = HOURS_PER_WEEK
 
 
 def on_duty(pool: StaffPool, hour_of_week: int) -> int:
-    """Officers of ``pool`` on duty in ``hour_of_week``."""
-    return round(pool.count * pool.availability * on_duty_fraction(pool.roster, hour_of_week))
+    """Officers of ``pool`` on duty in ``hour_of_week`` (the roster arithmetic of the spec)."""
+    return pool.on_duty(hour_of_week)
 
 
 def staff_seconds(pool: StaffPool, start_s: float, end_s: float) -> float:
@@ -71,10 +58,11 @@ class Staff:
     def __init__(self, env: simpy.Environment, pools: tuple[StaffPool, ...]) -> None:
         """Create the pools and start their roster keepers."""
         self.env = env
+        self._pools = pools
         self.units: dict[str, StaffUnit] = {}
         self._found: dict[tuple[StaffRole, str | None], StaffUnit | None] = {}
         for pool in pools:
-            peak = max(on_duty(pool, h) for h in range(_WEEK_H))
+            peak = max(pool.duty_week())
             unit = StaffUnit(pool, simpy.PriorityResource(env, capacity=max(peak, 1)))
             self.units[pool.id] = unit
             env.process(self._keep_roster(unit, peak))
@@ -87,14 +75,8 @@ class Staff:
         return self._found[key]
 
     def _lookup(self, role: StaffRole, zone: str | None) -> StaffUnit | None:
-        local = central = None
-        for unit in self.units.values():
-            if unit.pool.role is role and unit.pool.count > 0:
-                if zone is not None and (unit.pool.zone == zone or zone in unit.pool.also_serves):
-                    local = local or unit
-                elif unit.pool.zone is None:
-                    central = central or unit
-        return local or central
+        pool = serving_pool(self._pools, role, zone)
+        return None if pool is None else self.units[pool.id]
 
     def _keep_roster(self, unit: StaffUnit, peak: int) -> Generator[Any, Any, None]:
         resource = unit.resource

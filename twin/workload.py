@@ -23,26 +23,47 @@ _OFFICE_START, _OFFICE_LEN = 8.5 * 3600.0, 8.0 * 3600.0
 
 def daily_round(w: World) -> Generator[Any, Any, None]:
     """Run the organisation's daily work at the start of every simulated day."""
-    rng = w.streams.get("workload")
+    # One stream per kind of work: a lever that changes how much of one there is (the
+    # write-off lever) leaves the draws of every other unchanged (common random numbers).
+    rng = {
+        k: w.streams.get(f"workload/{k}") for k in ("support", "risk", "it", "write_off", "audit")
+    }
+    zones = [z.id for z in w.scenario.site.zones]
+    writeoff_share = _traffic_shares(w, zones)
     while True:
         day = int(w.env.now // _DAY)
         w.enterprises.step()
         _file_batch_declarations(w, day)
-        _spread(w, rng, StaffRole.SUPPORT, None, "support", _support_hours(w), 0.5)
-        for zone in (z.id for z in w.scenario.site.zones):
+        _spread(w, rng["support"], StaffRole.SUPPORT, None, "support", _support_hours(w), 0.5)
+        for zone in zones:
             _spread(
                 w,
-                rng,
+                rng["risk"],
                 StaffRole.RISK_ANALYSIS,
                 zone,
                 "risk_targeting",
                 w.scenario.uncertainties.times.risk_daily_h,
                 1.0,
             )
-        _spread(w, rng, StaffRole.IT, None, "device_maintenance", _maintenance_hours(w), 0.5)
-        _spread(w, rng, StaffRole.DOCUMENT_REVIEW, None, "write_off", _writeoff_hours(w), 1.0)
-        _plan_audits(w, rng, day)
+        _spread(w, rng["it"], StaffRole.IT, None, "device_maintenance", _maintenance_hours(w), 0.5)
+        if day % 7 < 5:  # write-off is desk work of the working week
+            hours = _writeoff_hours(w)
+            for zone in zones:
+                _spread(
+                    w, rng["write_off"], StaffRole.DOCUMENT_REVIEW, zone, "write_off",
+                    hours * writeoff_share[zone], 1.0,
+                )  # fmt: skip
+        _plan_audits(w, rng["audit"], day)
         yield w.env.timeout((day + 1) * _DAY - w.env.now)
+
+
+def _traffic_shares(w: World, zones: list[str]) -> dict[str, float]:
+    """Each zone's share of the trucks: processing trade is written off where it moves."""
+    per = dict.fromkeys(zones, 0.0)
+    for flow in w.scenario.uncertainties.flows:
+        per[flow.zone] += flow.trucks_per_day
+    total = sum(per.values())
+    return {z: (v / total if total else 1.0 / len(zones)) for z, v in per.items()}
 
 
 def _spread(

@@ -15,9 +15,12 @@ import pandas as pd
 
 from core.trace import Lifecycle, TraceRecord
 from ftz_spec import Scenario
+from twin.catalogue import describe, is_known
 from twin.experiment import ReplicationResult
 from twin.kpi import compute_kpis
+from twin.readable import format_value
 from twin.stats import Interval, mean_ci
+from twin.summary import value_of
 
 __all__ = [
     "CARDS",
@@ -37,16 +40,19 @@ __all__ = [
     "summary_frame",
 ]
 
-# (kpi, label, unit, scale): the cards a planner reads first; percentiles beside the mean.
+# The cards a planner reads first, percentiles beside the mean and the unfinished share
+# beside the clearance times it qualifies. Names, units and scales come from the one KPI
+# catalogue (twin/kpi_catalogue.yaml), as in the CLI tables and the reports.
 CARDS = (
-    ("clearance_time_min_mean", "Clearance time, mean 平均通关时间", "min", 1.0),
-    ("clearance_time_min_p50", "Clearance time, median 中位数", "min", 1.0),
-    ("clearance_time_min_p95", "Clearance time, 95th percentile", "min", 1.0),
-    ("trucks_cleared", "Trucks cleared 放行车辆", "", 1.0),
-    ("inspection_rate", "Inspection rate 查验率", "%", 100.0),
-    ("hit_rate", "Hit rate 查获率", "%", 100.0),
-    ("violations_missed", "Violations missed 漏查", "", 1.0),
-    ("duties_collected_mcny_per_day", "Duties collected 税款", "M CNY/day", 1.0),
+    "clearance_time_min_mean",
+    "clearance_time_min_p50",
+    "clearance_time_min_p95",
+    "unfinished_share",
+    "trucks_cleared",
+    "inspection_rate",
+    "hit_rate",
+    "violations_missed",
+    "duties_collected_mcny_per_day",
 )
 ROLE_LABELS = {
     "support": "Support 综合保障",
@@ -75,32 +81,44 @@ class Card:
     interval: str
 
 
-def _fmt(x: float, unit: str) -> str:
-    if math.isnan(x):
-        return "–"
-    text = f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-    return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
+def _label(kpi: str) -> str:
+    if not is_known(kpi):
+        return kpi
+    d = describe(kpi)
+    return f"{d.name_en} {d.name_zh}"
 
 
 def cards(summary: Mapping[str, Interval]) -> list[Card]:
-    """Return the headline cards present in ``summary``."""
+    """Return the headline cards present in ``summary`` (catalogue names and units)."""
     out = []
-    for kpi, label, unit, scale in CARDS:
+    for kpi in CARDS:
         iv = summary.get(kpi)
         if iv is None:
             continue
         if math.isnan(iv.half_width):
             ci = f"n = {iv.n}, no interval"
         else:
-            ci = f"95% CI {_fmt(iv.low * scale, unit)} – {_fmt(iv.high * scale, unit)} (n = {iv.n})"
-        out.append(Card(kpi, label, _fmt(iv.mean * scale, unit), ci))
+            low, high = format_value(kpi, iv.low), format_value(kpi, iv.high)
+            ci = f"95% CI {low} – {high} (n = {iv.n})"
+        if iv.missing:
+            ci += f"; not applicable in {iv.missing} of {iv.total}"
+        out.append(Card(kpi, _label(kpi), format_value(kpi, iv.mean), ci))
     return out
 
 
 def summary_frame(summary: Mapping[str, Interval]) -> pd.DataFrame:
-    """Return one row per KPI: mean, 95% CI bounds, half-width, replications."""
-    rows = [(k, iv.mean, iv.low, iv.high, iv.half_width, iv.n) for k, iv in sorted(summary.items())]
-    cols = ["kpi", "mean", "ci95_low", "ci95_high", "half_width", "replications"]
+    """Return one row per KPI: names and unit from the catalogue, mean, 95% CI, n.
+
+    Values are in the KPI's own unit (proportions as fractions, as in ``kpis.csv``); the
+    ``unit`` column says which.
+    """
+    rows = []
+    for k, iv in sorted(summary.items()):
+        d = describe(k) if is_known(k) else None
+        name_en, name_zh = (d.name_en, d.name_zh) if d else (k, "")
+        unit = ("fraction" if d.unit == "%" else d.unit) if d else ""
+        rows.append((k, name_en, name_zh, unit, iv.mean, iv.low, iv.high, iv.half_width, iv.n))
+    cols = ["kpi", "name", "name_zh", "unit", "mean", "ci95_low", "ci95_high", "half_width", "replications"]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -271,7 +289,11 @@ def pick(summary: Mapping[str, Interval], names: Sequence[str]) -> dict[str, Int
 
 
 def paired(a: Sequence[ReplicationResult], b: Sequence[ReplicationResult], kpi: str) -> Interval:
-    """Return the mean and 95% CI of the paired difference b − a over common replications."""
-    va = {r.replication: r.kpis.get(kpi, math.nan) for r in a}
-    diffs = [r.kpis.get(kpi, math.nan) - va[r.replication] for r in b if r.replication in va]
+    """Return the mean and 95% CI of the paired difference b − a over common replications.
+
+    Pairs by replication index (common random numbers); a KPI absent from a replication
+    counts by its catalogue definition (zero for counts), as in the CLI comparison.
+    """
+    va = {r.replication: value_of(r.kpis, kpi) for r in a}
+    diffs = [value_of(r.kpis, kpi) - va[r.replication] for r in b if r.replication in va]
     return mean_ci(diffs)

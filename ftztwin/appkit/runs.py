@@ -17,7 +17,8 @@ from typing import Any
 
 from ftz_spec import Scenario, digest, parse_scenario
 from ftz_stores.eventlog import read_event_log
-from twin.experiment import ReplicationResult, run_experiment, summarise
+from twin.assessment import assess
+from twin.experiment import ReplicationResult, run_experiment
 from twin.stats import Interval
 
 __all__ = [
@@ -69,6 +70,8 @@ class RunResult:
         summary: Mean and 95% confidence interval of every KPI.
         events: The event log of replication 0 as a DataFrame (``attrs`` parsed).
         events_csv: The same event log as CSV bytes, for download.
+        warnings: Every warning of the run, as the CLI and the report print them (set-up
+            warnings, unfinished share above the threshold, stalled resources).
     """
 
     scenario: Scenario
@@ -77,6 +80,7 @@ class RunResult:
     summary: dict[str, Interval]
     events: Any
     events_csv: bytes
+    warnings: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -129,8 +133,17 @@ def run_scenario(scenario: Scenario, progress: Callable[[float], None] | None = 
         events = read_log(log)
     if progress is not None:
         progress(1.0)
+    # The same judgement as the CLI and the reports (twin.assessment): intervals within
+    # bounds, the unfinished share and every warning.
+    judged = assess(scenario, results)
     return RunResult(
-        scenario, digest(scenario), tuple(results), summarise(results), events, events_csv
+        scenario,
+        digest(scenario),
+        tuple(judged.results),
+        judged.summary,
+        events,
+        events_csv,
+        tuple(str(w) for w in judged.warnings),
     )
 
 

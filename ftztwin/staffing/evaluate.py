@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ftz_spec import Scenario, parse_scenario
+from ftz_spec.errors import ScenarioError
 from ftztwin.staffing.targets import CLEARED_RATIO, StaffingError, Target
 from ftztwin.sweep.backends import Backend, run_replications
 from twin.stats import Interval, mean_ci
@@ -122,8 +123,18 @@ class Evaluator:
             raise StaffingError("--target", problems)
 
     def check(self, counts: Counts) -> Verdict:
-        """Decide whether ``counts`` meets every target (sequentially adding replications)."""
+        """Decide whether ``counts`` meets every target (sequentially adding replications).
+
+        A candidate the scenario validation refuses (a pool nobody is on duty in, never
+        two inspectors) is infeasible without a run.
+        """
         counts = dict(counts)
+        try:
+            self.scenario(counts)
+        except ScenarioError as exc:
+            nan = Interval(math.nan, math.nan, math.nan, 0)
+            reason = f"refused by validation: {exc.problems[0]}"
+            return Verdict(counts, False, 0, {t.kpi: nan for t in self.targets}, reason)
         n = self.min_reps
         while True:
             intervals = {t.kpi: mean_ci(self._values(counts, n, t.kpi)) for t in self.targets}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ftz_spec import digest, load_scenario
 from tests.app.conftest import BROKEN, errors, goto, metric, number
 
@@ -126,3 +128,34 @@ def test_an_edit_made_on_the_scenario_page_survives_a_visit_to_another_page(app)
     goto(app, "scenario")
     assert app.number_input(key="sc:uncertainties.traffic_scale").value == 0.4
     assert _working(app).uncertainties.traffic_scale == 0.4
+
+
+def test_a_run_with_trucks_left_inside_warns_on_the_run_page_as_in_the_cli(app, scenario_dir):
+    # A terminating run stops at the horizon: the trucks still inside are carry-over,
+    # and above the threshold the page says so with the CLI's words and code.
+    (scenario_dir / "carry_over.yaml").write_text(
+        "extends: reform_2014.yaml\nname: carry_over\n"
+        "run: {type: terminating, unfinished_warning: 0.001}\n",
+        encoding="utf-8",
+    )
+    app.run()  # the file list is read on each run
+    app.selectbox(key="scenario_file").set_value("carry_over.yaml").run()
+    goto(app, "run")
+    app.button(key="run_button").click().run()
+    assert not app.exception and not app.error
+    last = app.session_state["run.last"]
+    share = last.summary["unfinished_share"].mean
+    assert share > 0.001
+    shown = "\n".join(w.value for w in app.warning)
+    assert "[unfinished_share]" in shown
+    assert "[unfinished_share]" in "\n".join(last.warnings)
+    assert number(metric(app, "Share unfinished")) == pytest.approx(share * 100, rel=0.01)
+
+
+def test_a_drained_run_shows_its_unfinished_share_and_no_unfinished_warning(app):
+    goto(app, "run")
+    app.button(key="run_button").click().run()
+    last = app.session_state["run.last"]
+    assert last.summary["unfinished_share"].mean <= last.scenario.run.unfinished_warning
+    assert metric(app, "Share unfinished")
+    assert "[unfinished_share]" not in "\n".join(w.value for w in app.warning)

@@ -70,7 +70,7 @@ name: two
 site:
   zones: [{id: a, name: A}, {id: b, name: B}]
   gates: [{id: g1, zone: a, line: second, lanes: 1}, {id: g1, zone: b, line: second, lanes: 1}]
-  staff_pools: [{id: s, role: gate, count: 4}, {id: d, role: document_review, count: 4}, {id: i, role: inspection, count: 4}]
+  staff_pools: [{id: s, role: gate, count: 4}, {id: d, role: document_review, count: 4}, {id: i, role: inspection, count: 10}]
 """,
     )
     variant = write_yaml(

@@ -15,7 +15,7 @@ from twin.experiment import ReplicationResult
 def fake_kpis(counts: dict[str, int], replication: int) -> dict[str, float]:
     """Waits fall as a pool grows; noise depends only on the replication (CRN)."""
     noise = np.random.default_rng([replication]).normal(0.0, 1.0, size=len(counts))
-    out = {"trucks_cleared": 100.0 if min(counts.values()) >= 3 else 60.0}
+    out = {"trucks_cleared": 100.0 if min(counts.values()) >= 4 else 60.0}
     for (pool, n), e in zip(sorted(counts.items()), noise, strict=True):
         out[f"wait_min_p95[staff/{pool}]"] = 120.0 / n + e
     return out
