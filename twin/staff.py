@@ -7,6 +7,7 @@ finishes the task first (a blocker waits like any request, ahead of normal work)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import simpy
 
 from ftz_spec import StaffPool, StaffRole
+from ftz_spec.site import Shift
 
 __all__ = ["Staff", "StaffUnit", "on_duty", "on_duty_fraction", "staff_seconds"]
 
@@ -36,8 +38,24 @@ def on_duty_fraction(roster: str, hour_of_week: int) -> float:
 
 
 def on_duty(pool: StaffPool, hour_of_week: int) -> int:
-    """Officers of ``pool`` on duty in ``hour_of_week``."""
+    """Officers of ``pool`` on duty in ``hour_of_week``.
+
+    A pool with explicit shifts has exactly their officers on duty; otherwise the
+    roster's share of the available headcount, rounded.
+    """
+    if pool.shifts:
+        return _shift_cover(pool.shifts)[hour_of_week % _WEEK_H]
     return round(pool.count * pool.availability * on_duty_fraction(pool.roster, hour_of_week))
+
+
+@functools.lru_cache(maxsize=256)
+def _shift_cover(shifts: tuple[Shift, ...]) -> tuple[int, ...]:
+    """Officers on duty in each hour of the week under ``shifts`` (asked every hour)."""
+    cover = [0] * _WEEK_H
+    for shift in shifts:
+        for h in shift.hours_of_week():
+            cover[h] += shift.officers
+    return tuple(cover)
 
 
 def staff_seconds(pool: StaffPool, start_s: float, end_s: float) -> float:
