@@ -46,9 +46,7 @@ class Staffing:
         """The explicit shifts this candidate gives ``pool`` (None: the base's roster)."""
         return dict(self.shifts).get(pool)
 
-    def replace(
-        self, pool: str, count: int, shifts: tuple[Shift, ...] | None = None
-    ) -> Staffing:
+    def replace(self, pool: str, count: int, shifts: tuple[Shift, ...] | None = None) -> Staffing:
         """This staffing with ``pool`` at ``count`` (and, if given, on ``shifts``)."""
         new_shifts = dict(self.shifts)
         if shifts is not None:

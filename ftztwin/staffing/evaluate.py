@@ -182,7 +182,5 @@ class Evaluator:
             if n >= self.max_reps:
                 open_ = [t for t, d in decisions if d is None]
                 why = "; ".join(_undecided(t, intervals[t.kpi]) for t in open_)
-                return Verdict(
-                    st.as_counts, False, n, intervals, f"undecided at budget: {why}", st
-                )
+                return Verdict(st.as_counts, False, n, intervals, f"undecided at budget: {why}", st)
             n = min(n + self.step, self.max_reps)

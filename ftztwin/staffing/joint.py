@@ -108,9 +108,7 @@ def _build(
         family = str(trial.suggest_categorical(f"{k.pool.id}.family", list(k.families)))
         plan = k.plan(offset, family)
         plans[k.pool.id] = plan
-        staffing = staffing.replace(
-            k.pool.id, with_shifts(k.pool, plan.shifts).count, plan.shifts
-        )
+        staffing = staffing.replace(k.pool.id, with_shifts(k.pool, plan.shifts).count, plan.shifts)
     return staffing, plans
 
 

@@ -66,7 +66,6 @@ class Request:
         workload_reps: Replications of the ample run that measures the load.
         objective: KPI selection minimises among the fewest-officer staffings.
         indifference: Indifference zone δ, in the objective's unit.
-        tolerance: Feasibility tolerance ε as a share of each bound.
         alpha: Error rate of the selection (probability of a correct choice ≥ 1 − α).
         limits: Plan constraints.
         allow_partial_window: Warn, not refuse, when the window misses peak hours.
@@ -87,9 +86,8 @@ class Request:
     workload_reps: int = 3
     objective: str = "clearance_time_min_mean"
     indifference: float = 1.0
-    tolerance: float = 0.05
     alpha: float = 0.05
-    limits: PlanLimits = PlanLimits()
+    limits: PlanLimits = field(default_factory=PlanLimits)
     allow_partial_window: bool = False
     default_rule: WaitRule = DEFAULT_RULE
     seed: int = 0
@@ -122,7 +120,11 @@ class Outcome:
         names.append(self.request.objective)
         names += ["clearance_time_min_mean", "clearance_time_min_p95"]
         for p in self.request.pools:
-            names += [f"wait_min_mean[staff/{p}]", f"wait_min_p95[staff/{p}]", f"utilisation[staff/{p}]"]
+            names += [
+                f"wait_min_mean[staff/{p}]",
+                f"wait_min_p95[staff/{p}]",
+                f"utilisation[staff/{p}]",
+            ]
         return list(dict.fromkeys(names))
 
     @property
@@ -140,7 +142,9 @@ def _families(req: Request, roster: str) -> tuple[str, ...]:
     if req.families:
         for f in req.families:
             if f not in FAMILIES:
-                raise StaffingError("--shift-family", [f"unknown family {f!r} (known: {', '.join(FAMILIES)})"])
+                raise StaffingError(
+                    "--shift-family", [f"unknown family {f!r} (known: {', '.join(FAMILIES)})"]
+                )
         return req.families
     own = family_for_roster(roster)
     return (own,) if own == "8h" else (own, "8h")
@@ -149,7 +153,9 @@ def _families(req: Request, roster: str) -> tuple[str, ...]:
 def _measure(base: Scenario, req: Request, backend: Backend, out: Outcome) -> Staffing:
     ample = ample_staffing(base, req.pools)
     ev = Evaluator(base, req.targets, backend)
-    results = run_replications(ev.scenario(ample), range(req.workload_reps), backend, replicate_workload)
+    results = run_replications(
+        ev.scenario(ample), range(req.workload_reps), backend, replicate_workload
+    )
     out.replications += len(results)
     loads = pool_loads(base, results, req.pools)
     rules = rules_from_targets(req.targets, req.pools, req.default_rule)
@@ -157,7 +163,9 @@ def _measure(base: Scenario, req: Request, backend: Backend, out: Outcome) -> St
     for r in out.requirements.values():
         unobserved = r.source.count("unobserved")
         if unobserved and any(x > 0 for x in r.load):
-            out.warnings.append(f"{r.pool}: {unobserved} hours of the week never observed; required 0 there")
+            out.warnings.append(
+                f"{r.pool}: {unobserved} hours of the week never observed; required 0 there"
+            )
     return ample
 
 
@@ -174,9 +182,19 @@ def _fixed_plan(base: Scenario, req: Request, out: Outcome) -> Staffing:
     for pid, r in out.requirements.items():
         if req.mode == "requirements":
             shifts = hourly_shifts(r.servers)
-            out.rosters[pid] = RosterPlan("hourly", shifts, r.servers, r.servers, (), sum(r.servers), with_shifts(pools[pid], shifts).count)
+            out.rosters[pid] = RosterPlan(
+                "hourly",
+                shifts,
+                r.servers,
+                r.servers,
+                (),
+                sum(r.servers),
+                with_shifts(pools[pid], shifts).count,
+            )
         else:
-            out.rosters[pid] = schedule(r.servers, _families(req, pools[pid].roster)[0], pools[pid].availability)
+            out.rosters[pid] = schedule(
+                r.servers, _families(req, pools[pid].roster)[0], pools[pid].availability
+            )
     return _staffing_of(base, out.rosters, plan_staffing(base))
 
 
@@ -184,7 +202,10 @@ def _knobs(base: Scenario, req: Request, out: Outcome) -> list[RosterKnob | Head
     pools = {p.id: p for p in base.site.staff_pools}
     if req.keep_rosters:
         return [HeadcountKnob.around(pools[p]) for p in req.pools]
-    return [RosterKnob(pools[p], out.requirements[p], _families(req, pools[p].roster)) for p in req.pools]
+    return [
+        RosterKnob(pools[p], out.requirements[p], _families(req, pools[p].roster))
+        for p in req.pools
+    ]
 
 
 def _compare(ev: Evaluator, out: Outcome, reps: Sequence[int]) -> None:
@@ -239,7 +260,9 @@ def run_staffing(
     return out
 
 
-def _joint(base: Scenario, req: Request, ev: Evaluator, out: Outcome, progress: Progress | None) -> None:
+def _joint(
+    base: Scenario, req: Request, ev: Evaluator, out: Outcome, progress: Progress | None
+) -> None:
     knobs = _knobs(base, req, out)
 
     def tick(done: int, total: int, text: str) -> None:
@@ -250,14 +273,20 @@ def _joint(base: Scenario, req: Request, ev: Evaluator, out: Outcome, progress: 
     if not best:
         tried = [t for t in out.trials if t.verdict is not None]
         closest = min(tried, key=lambda t: t.value, default=None)
-        why = closest.verdict.reason if closest and closest.verdict else "every candidate broke a plan constraint"
+        why = (
+            closest.verdict.reason
+            if closest and closest.verdict
+            else "every candidate broke a plan constraint"
+        )
         if closest is None and out.trials:
             why = "; ".join(out.trials[0].refused)
-        raise StaffingError(base.name, [f"no staffing met the targets in {req.trials} trials; closest: {why}"])
+        raise StaffingError(
+            base.name, [f"no staffing met the targets in {req.trials} trials; closest: {why}"]
+        )
     _step(progress, 0.72, "ranking and selection on fresh replications")
     out.selection = select(
         ev, [t.staffing for t in best], req.objective, req.indifference, req.alpha,
-        req.tolerance, 1000, req.select_reps, lambda s: _step(progress, 0.75, s),
+        1000, req.select_reps, lambda s: _step(progress, 0.75, s),
     )  # fmt: skip
     if out.selection.chosen is None:
         raise StaffingError(base.name, [out.selection.note])

@@ -36,7 +36,11 @@ PLAN_SPLIT = {"support": 5.0, "functional": 20.0, "field": 75.0}
 # (name, roles counted, the plan's figure after the reform)
 PLAN_FIGURES = (
     ("support 综合保障", (StaffRole.SUPPORT,), 20),
-    ("document review and gate 单证备案审核和卡口监管", (StaffRole.DOCUMENT_REVIEW, StaffRole.GATE), 143),
+    (
+        "document review and gate 单证备案审核和卡口监管",
+        (StaffRole.DOCUMENT_REVIEW, StaffRole.GATE),
+        143,
+    ),
 )
 _PEAK_SHARE = 0.9  # hours within 10% of the busiest hour are peak hours
 

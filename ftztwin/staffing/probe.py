@@ -95,7 +95,10 @@ class Backlog:
 
     def result(self) -> dict[str, float]:
         """Work arrived after the warm-up, and what of it is unfinished at the horizon."""
-        return {ARRIVED: float(self.arrived), UNFINISHED: float(len(self._open) + len(self._waiting))}
+        return {
+            ARRIVED: float(self.arrived),
+            UNFINISHED: float(len(self._open) + len(self._waiting)),
+        }
 
 
 class Workload:

@@ -53,7 +53,7 @@ class PoolLoad:
         background: Officers busy with background work, per hour of the run.
         tasks: Truck-facing officer-tasks started per hour of the run.
         task_s: Mean officer-seconds per truck-facing officer-task.
-        observed: Hours of the run that count (after the warm-up).
+        observed: Hours of the run measured.
     """
 
     pool: str
@@ -113,8 +113,9 @@ def pool_loads(
 ) -> dict[str, PoolLoad]:
     """Mean hourly load of ``pools`` over workload replications (see :mod:`.probe`)."""
     hours = max(1, math.ceil(base.run.horizon_h))
-    first = min(int(base.run.warmup_h), hours - 1)
-    observed = tuple(range(first, hours))
+    # With ample staff nothing queues, so the warm-up's hours measure load as well as any
+    # (the empty start costs only the first service times).
+    observed = tuple(range(hours))
     n = max(1, len(results))
 
     def mean(key: str) -> float:

@@ -4,21 +4,21 @@ The search chose its shortlist on replications 0, 1, 2 …; selection runs *fres
 replications (from ``first_rep``, common to every candidate), so what it concludes is not
 coloured by the search's luck. Two fully sequential stages share the error rate α:
 
-1. **Feasibility** (Andradóttir & Kim 2010; Batur & Kim 2010): every candidate and target
-   is tested with a triangular continuation region and a tolerance ε on the bound
-   (``tolerance`` × |bound|). Each of the k·m tests runs at α/2 ÷ (k·m) (Bonferroni),
-   so with probability ≥ 1 − α/2 every candidate whose mean is ε inside a bound is
-   declared to meet it and every one ε outside is declared to miss it.
+1. **Feasibility**: every candidate and target gets a one-sided t-test (H0: the bound is
+   missed, and symmetrically H0: it is met), looked at every ``batch`` replications up
+   to the budget. Each test at each look runs at α/2 ÷ (k·m·looks) (Bonferroni over
+   candidates, targets and looks), so with probability ≥ 1 − α/2 no candidate is
+   declared to meet a target it misses, nor to miss one it meets. Too close to call at
+   the budget is *undecided* and never chosen.
 2. **Selection** (Kim & Nelson 2001, procedure KN, with common random numbers): among the
    candidates declared feasible with the fewest officers, the one with the best mean of
    the objective KPI (lower is better) is chosen; with probability ≥ 1 − α/2 it is the
    best or within the indifference zone δ of it.
 
-Together, with probability ≥ 1 − α: the chosen staffing meets every target (to within ε)
-and no shortlisted feasible staffing with as few officers serves better by more than δ.
-Both stages look at the data every ``batch`` replications rather than every one, which
-only makes them more conservative. A candidate still undecided at the budget is never
-chosen; if the selection stage runs out, the best mean is taken and the guarantee is
+Together, with probability ≥ 1 − α: the chosen staffing meets every target and no
+shortlisted feasible staffing with as few officers serves better by more than δ. KN looks
+at the data every ``batch`` replications rather than every one, which only makes it more
+conservative. If it runs out of budget the best mean is taken and the guarantee is
 reported as not reached. Finally each target of the chosen staffing gets a one-sided
 t-test on all its replications, Holm-adjusted over the targets.
 """
@@ -70,7 +70,6 @@ class Selection:
     objective: str
     alpha: float
     delta: float
-    tolerance: float
     first_rep: int
     chosen: Staffing | None = None
     guarantee: bool = False
@@ -95,46 +94,61 @@ def _signed(t: Target, xs: Sequence[float]) -> tuple[list[float], float]:
     return [-x for x in xs], -t.value
 
 
+def _looks(n0: int, batch: int, max_reps: int) -> list[int]:
+    """Replication counts at which the feasibility stage looks at the data."""
+    out, r = [], n0
+    while r < max_reps:
+        out.append(r)
+        r += batch
+    return [*out, max_reps]
+
+
+def _one_sided(ys: Sequence[float], q: float, level: float) -> bool | None:
+    """True: mean < q at ``level``; False: mean > q at ``level``; None: undecided."""
+    n = len(ys)
+    mean, sd = statistics.fmean(ys), statistics.stdev(ys)
+    if sd == 0:
+        return True if mean < q else False if mean > q else None
+    half = float(stats.t.ppf(1 - level, n - 1)) * sd / math.sqrt(n)
+    return True if mean + half <= q else False if mean - half >= q else None
+
+
 def _feasibility(
-    ev: Evaluator, entries: list[Entry], alpha: float, tolerance: float, first: int,
+    ev: Evaluator, entries: list[Entry], alpha: float, first: int,
     n0: int, batch: int, max_reps: int,
 ) -> None:  # fmt: skip
+    """Declare each entry feasible, infeasible or undecided (error ≤ ``alpha`` in all)."""
     k, m = len(entries), len(ev.targets)
-    h2 = _h2(alpha / (k * m), n0)
+    looks = _looks(n0, batch, max_reps)
+    level = alpha / (k * m * len(looks))  # Bonferroni: candidates × targets × looks
     open_ = {(i, j) for i in range(k) for j in range(m)}
-    r = n0
-    while open_:
+    for r in looks:
         for i, e in enumerate(entries):
             if e.status != "open":
                 continue
-            reps = range(first, first + r)
             e.reps = r
             for j, t in enumerate(ev.targets):
                 if (i, j) not in open_:
                     continue
-                ys, q = _signed(t, ev.values(e.staffing, t.kpi, reps))
+                ys, q = _signed(t, ev.values(e.staffing, t.kpi, range(first, first + r)))
                 if any(math.isnan(y) for y in ys):
                     continue  # stays open: fails closed at the budget
-                eps = max(tolerance * abs(t.value), 1e-9)
-                s2 = statistics.variance(ys[:n0])
-                bound = max(0.0, h2 * s2 / (2 * eps) - eps * r / 2)
-                total = sum(y - q for y in ys)
-                if total <= -bound:
+                decided = _one_sided(ys, q, level)
+                if decided is True:
                     open_.discard((i, j))
-                elif total >= bound:
+                elif decided is False:
                     open_ -= {(i, jj) for jj in range(m)}
                     e.status, e.reason = "infeasible", f"misses {t}"
                     break
             if e.status == "open" and not any((i, jj) in open_ for jj in range(m)):
                 e.status = "feasible"
-        if not open_ or r >= max_reps:
+        if not open_:
             break
-        r = min(r + batch, max_reps)
     for i, e in enumerate(entries):
         if e.status == "open":
             e.status = "undecided"
             left = [str(ev.targets[j]) for j in range(m) if (i, j) in open_]
-            e.reason = f"undecided at {r} replications: {', '.join(left)}"
+            e.reason = f"undecided at {e.reps} replications: {', '.join(left)}"
 
 
 def _kn(
@@ -209,7 +223,9 @@ def holm(ev: Evaluator, staffing: Staffing, reps: Sequence[int], alpha: float) -
     for rank, i in enumerate(order):
         running = max(running, min(1.0, (len(rows) - rank) * rows[i][2]))
         adjusted[i] = running
-    return [HolmCheck(t, iv, p, adjusted[i], adjusted[i] <= alpha) for i, (t, iv, p) in enumerate(rows)]
+    return [
+        HolmCheck(t, iv, p, adjusted[i], adjusted[i] <= alpha) for i, (t, iv, p) in enumerate(rows)
+    ]
 
 
 def select(
@@ -218,7 +234,6 @@ def select(
     objective: str,
     delta: float,
     alpha: float = 0.05,
-    tolerance: float = 0.05,
     first_rep: int = 1000,
     max_reps: int = 30,
     progress: Callable[[str], None] | None = None,
@@ -231,7 +246,6 @@ def select(
         objective: KPI to minimise among the feasible staffings with the fewest officers.
         delta: Indifference zone in the objective's unit.
         alpha: Total error rate (split evenly between feasibility and selection).
-        tolerance: ε as a share of each target's bound.
         first_rep: First fresh replication number.
         max_reps: Replications at most per candidate.
         progress: Receives a line per stage.
@@ -239,13 +253,13 @@ def select(
     n0 = max(2, ev.min_reps)
     batch = max(1, ev.backend.workers)
     max_reps = max(max_reps, n0)
-    sel = Selection([Entry(s) for s in shortlist], objective, alpha, delta, tolerance, first_rep)
+    sel = Selection([Entry(s) for s in shortlist], objective, alpha, delta, first_rep)
     if not sel.entries:
         sel.note = "no feasible candidate to select from"
         return sel
     if progress:
         progress(f"feasibility of {len(sel.entries)} candidates on fresh replications")
-    _feasibility(ev, sel.entries, alpha / 2, tolerance, first_rep, n0, batch, max_reps)
+    _feasibility(ev, sel.entries, alpha / 2, first_rep, n0, batch, max_reps)
     feasible = [e for e in sel.entries if e.status == "feasible"]
     if not feasible:
         sel.note = "no shortlisted candidate was confirmed feasible on fresh replications"
@@ -257,7 +271,9 @@ def select(
     else:
         if progress:
             progress(f"KN selection among {len(tier)} staffings of {fewest} officers")
-        winner, sel.guarantee = _kn(ev, tier, objective, alpha / 2, delta, first_rep, n0, batch, max_reps)
+        winner, sel.guarantee = _kn(
+            ev, tier, objective, alpha / 2, delta, first_rep, n0, batch, max_reps
+        )
     winner.status = "chosen"
     undecided = [e for e in sel.entries if e.status == "undecided"]
     if undecided:

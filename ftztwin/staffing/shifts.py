@@ -66,11 +66,7 @@ class RosterPlan:
     def short_hours(self) -> list[int]:
         """Coverable hours whose cover falls short of the requirement (always empty)."""
         skip = set(self.uncoverable)
-        return [
-            h
-            for h in range(WEEK_H)
-            if h not in skip and self.cover[h] < self.requirement[h]
-        ]
+        return [h for h in range(WEEK_H) if h not in skip and self.cover[h] < self.requirement[h]]
 
 
 def family_for_roster(roster: str) -> str:
@@ -78,7 +74,23 @@ def family_for_roster(roster: str) -> str:
     return {"office": "office", "day": "day"}.get(roster, "8h")
 
 
-def _patterns(family: str) -> list[Shift]:
+def _day_groups(days: tuple[str, ...]) -> list[tuple[tuple[str, ...], float]]:
+    """Day sets a pattern may run on, with a small penalty per officer-day off the full set.
+
+    Ties between a shift worked every day and the same shift day by day go to the
+    former, so rosters read as 'every day 08:00-16:00, 5 officers' where the load allows.
+    """
+    groups = [(days, 0.0)]
+    for part in (DAYS[:5], DAYS[5:]):
+        sub = tuple(d for d in days if d in part)
+        if sub and sub != days:
+            groups.append((sub, 0.01))
+    groups += [((d,), 0.02) for d in days if len(days) > 1]
+    return groups
+
+
+def _patterns(family: str) -> list[tuple[Shift, float]]:
+    """Every allowed shift of ``family`` (one officer) with its cost in officer-hours."""
     try:
         spec = _FAMILY_SPECS[family]
     except KeyError:
@@ -88,10 +100,17 @@ def _patterns(family: str) -> list[Shift]:
     out = []
     for starts, length, brk, days in spec:
         for start in starts:
-            for day in days:
-                out.append(
-                    Shift(start_h=start, length_h=length, officers=1, days=(day,), break_at_h=brk)  # type: ignore[arg-type]
+            for group, penalty in _day_groups(days):
+                shift = Shift(
+                    start_h=start,
+                    length_h=length,
+                    officers=1,
+                    days=group,
+                    break_at_h=brk,  # type: ignore[arg-type]
                 )
+                # tiny fixed preferences: straight shifts, then earlier starts
+                tie = 1e-3 * (brk is not None) + 1e-5 * start
+                out.append((shift, (shift.work_h + penalty + tie) * len(group)))
     return out
 
 
@@ -106,20 +125,26 @@ def cover(shifts: Sequence[Shift]) -> tuple[int, ...]:
 
 def _merge(chosen: list[tuple[Shift, int]]) -> tuple[Shift, ...]:
     """One :class:`Shift` per pattern and head count, listing the days it runs."""
-    groups: dict[tuple[int, int, int | None, int], list[str]] = {}
+    per_day: dict[tuple[int, int, int | None], dict[str, int]] = {}
     for shift, n in chosen:
-        key = (shift.start_h, shift.length_h, shift.break_at_h, n)
-        groups.setdefault(key, []).extend(shift.days)
-    return tuple(
-        Shift(
-            start_h=start,
-            length_h=length,
-            officers=n,
-            days=tuple(d for d in DAYS if d in days),  # type: ignore[arg-type]
-            break_at_h=brk,
-        )
-        for (start, length, brk, n), days in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0, kv[0][3]))
-    )
+        days = per_day.setdefault((shift.start_h, shift.length_h, shift.break_at_h), {})
+        for d in shift.days:
+            days[d] = days.get(d, 0) + n
+    out = []
+    for (start, length, brk), days in sorted(
+        per_day.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)
+    ):
+        for n in sorted(set(days.values())):
+            out.append(
+                Shift(
+                    start_h=start,
+                    length_h=length,
+                    officers=n,
+                    days=tuple(d for d in DAYS if days.get(d) == n),  # type: ignore[arg-type]
+                    break_at_h=brk,
+                )
+            )
+    return tuple(out)
 
 
 def hourly_shifts(servers: Sequence[int]) -> tuple[Shift, ...]:
@@ -159,7 +184,8 @@ def _schedule(
     requirement: tuple[int, ...], family: str, availability: float, time_limit_s: float
 ) -> RosterPlan:
     req = np.asarray(requirement, dtype=float)
-    patterns = _patterns(family)
+    priced = _patterns(family)
+    patterns = [p for p, _ in priced]
     a = np.zeros((WEEK_H, len(patterns)))
     for j, p in enumerate(patterns):
         for h in p.hours_of_week():
@@ -167,11 +193,7 @@ def _schedule(
     reachable = a.sum(axis=1) > 0
     uncoverable = tuple(int(h) for h in np.flatnonzero(~reachable & (req > 0)))
     need = np.where(reachable, req, 0.0)
-    # A tiny, fixed preference among equal-cost patterns (straight shifts first, then
-    # earlier starts) breaks the symmetry that otherwise keeps the solver proving ties.
-    cost = np.array(
-        [p.work_h + 1e-3 * (p.break_at_h is not None) + 1e-5 * (j % 97) for j, p in enumerate(patterns)]
-    )
+    cost = np.array([c for _, c in priced])
     res = milp(
         cost,
         constraints=LinearConstraint(a, lb=need, ub=np.inf),

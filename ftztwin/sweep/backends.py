@@ -220,8 +220,7 @@ class DaskBackend(Backend):
                 # of that scenario to it (data locality) and leave the others idle.
                 scattered[id(t.scenario)] = client.scatter(t.scenario, hash=False, broadcast=True)
         futures = [
-            client.submit(t.fn, scattered[id(t.scenario)], t.replication, pure=False)
-            for t in tasks
+            client.submit(t.fn, scattered[id(t.scenario)], t.replication, pure=False) for t in tasks
         ]
         index = {f.key: i for i, f in enumerate(futures)}
         try:
