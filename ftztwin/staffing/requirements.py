@@ -3,9 +3,14 @@
 1. The twin runs with ample officers in the pools under study (three 8 h shifts around
    the clock, about twice the plan's busiest hour): nobody waits, so the officers busy
    in each hour are the infinite-server occupancy, the modified offered load ``m(h)``.
-2. Hours the run did not observe (a horizon shorter than a week) take the load of the
-   same hour on observed days, scaled by the scenario's weekly profile; hours of the day
-   never observed stay at zero and are named.
+2. Measured hour by hour that load is noisy (a few replications of one hour each), so
+   it is fitted to the shape the scenario implies: the modified offered load of the
+   trucks the pool serves — their arrival rate by hour and day (``twin.arrivals``)
+   through an infinite-server queue with the pool's mean task time, ``x(h)`` — scaled by
+   the measured officer-work per truck, ``β = Σ busy / Σ x`` over the observed hours.
+   That also gives every hour of the week, observed or not. A pool that serves no
+   truck (audit, support) keeps its measured hours, repeated by hour of day and scaled
+   by the weekly profile; hours never observed stay at zero and are named.
 3. Background work (write-offs, batch reviews, audits: low priority, deferrable within
    the day) is spread evenly over the week and added to every hour's load.
 4. Each hour is staffed by Erlang-C (:mod:`~ftztwin.staffing.queueing`) against the
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 
 from ftz_spec import Scenario
 from ftz_spec.site import Shift
+from twin.arrivals import rate_per_s
 from ftztwin.staffing.candidate import Staffing, plan_staffing, with_shifts
 from ftztwin.staffing.probe import busy_key, tasks_key, work_key
 from ftztwin.staffing.queueing import WaitRule, servers_needed
@@ -34,6 +40,7 @@ __all__ = [
     "PoolLoad",
     "Requirement",
     "ample_staffing",
+    "offered_load",
     "pool_loads",
     "requirements",
     "rules_from_targets",
@@ -74,7 +81,8 @@ class Requirement:
         load: Offered load per hour of the week (Erlangs, background included).
         servers: Officers needed per hour of the week.
         task_s: Mean officer-seconds per task (Erlang-C's service time).
-        source: Per hour: ``observed``, ``extrapolated`` or ``unobserved``.
+        source: Per hour: ``fitted`` (to the served trucks' profile), or for a pool that
+            serves no truck ``observed``, ``extrapolated`` or ``unobserved``.
     """
 
     pool: str
@@ -157,13 +165,60 @@ def _week(load: PoolLoad, weekly: Sequence[float]) -> tuple[list[float], list[st
     return week, source
 
 
+def _served_rate(base: Scenario, pool_id: str, hours: int) -> list[float]:
+    """Trucks per hour arriving in flows the pool serves, for hours ``0..hours-1``."""
+    pool = next(p for p in base.site.staff_pools if p.id == pool_id)
+    zones = {pool.zone, *pool.also_serves}
+    flows = [
+        f for f in base.uncertainties.flows
+        if pool.zone is None or f.zone in zones or f.to in zones
+    ]  # fmt: skip
+    return [sum(rate_per_s(base, f, h * 3600.0 + 1.0) * 3600.0 for f in flows) for h in range(hours)]
+
+
+def offered_load(rates_per_h: Sequence[float], task_s: float, cycles: int = 1) -> list[float]:
+    """Hourly means of the M_t/M/∞ occupancy for piecewise-constant hourly arrival rates.
+
+    ``dm/dt = λ(t) − m/τ`` integrated exactly over one-minute steps, from an empty system
+    (``cycles=1``, as a run starts) or, with ``cycles=2``, in its periodic steady state
+    (the second pass over a repeating pattern).
+    """
+    tau_min = max(task_s, 1.0) / 60.0
+    decay = math.exp(-1.0 / tau_min)
+    m, out = 0.0, []
+    for cycle in range(cycles):
+        out = []
+        for lam_h in rates_per_h:
+            inflow = lam_h / 60.0 * tau_min * (1.0 - decay)
+            total = 0.0
+            for _ in range(60):
+                m = m * decay + inflow
+                total += m
+            out.append(total / 60.0)
+        del cycle
+    return out
+
+
+def _fitted(base: Scenario, load: PoolLoad) -> tuple[list[float], list[str]] | None:
+    """``β·x(h)`` over the week (see the module docstring); None if the pool serves no truck."""
+    if not load.task_s > 0:
+        return None
+    run = offered_load(_served_rate(base, load.pool, len(load.busy)), load.task_s)
+    shape = sum(run[h] for h in load.observed)
+    if shape <= 0:
+        return None
+    beta = sum(load.busy[h] for h in load.observed) / shape
+    week = offered_load(_served_rate(base, load.pool, WEEK_H), load.task_s, cycles=2)
+    return [beta * x for x in week], ["fitted"] * WEEK_H
+
+
 def requirements(
     base: Scenario, loads: dict[str, PoolLoad], rules: dict[str, tuple[WaitRule, ...]]
 ) -> dict[str, Requirement]:
     """Officers needed per pool and hour of the week (Erlang-C on the modified load)."""
     out = {}
     for p, load in loads.items():
-        week, source = _week(load, base.uncertainties.weekly_profile)
+        week, source = _fitted(base, load) or _week(load, base.uncertainties.weekly_profile)
         obs = [load.background[h] for h in load.observed]
         background = sum(obs) / len(obs) if obs else 0.0
         total = [w + background for w in week]
