@@ -138,7 +138,12 @@ def _step(progress: Progress | None, share: float, text: str) -> None:
         progress(min(max(share, 0.0), 1.0), text)
 
 
-def _families(req: Request, roster: str) -> tuple[str, ...]:
+def _families(req: Request, roster: str, need: Sequence[int] = ()) -> tuple[str, ...]:
+    """Shift families a pool may use; the warm start takes the first.
+
+    The pool's own roster's family comes first when it can staff every hour the
+    requirement asks for, else 8 h shifts.
+    """
     if req.families:
         for f in req.families:
             if f not in FAMILIES:
@@ -147,7 +152,9 @@ def _families(req: Request, roster: str) -> tuple[str, ...]:
                 )
         return req.families
     own = family_for_roster(roster)
-    return (own,) if own == "8h" else (own, "8h")
+    if own == "8h":
+        return (own,)
+    return (own, "8h") if not schedule(need or [0] * 168, own, 1.0).uncoverable else ("8h", own)
 
 
 def _measure(base: Scenario, req: Request, backend: Backend, out: Outcome) -> Staffing:

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 from ftz_spec import Scenario
 from ftz_spec.site import Shift
-from twin.arrivals import rate_per_s
 from ftztwin.staffing.candidate import Staffing, plan_staffing, with_shifts
 from ftztwin.staffing.probe import busy_key, tasks_key, work_key
 from ftztwin.staffing.queueing import WaitRule, servers_needed
 from ftztwin.staffing.targets import Target
+from twin.arrivals import rate_per_s
 from twin.experiment import ReplicationResult
 from twin.staff import on_duty
 
@@ -173,7 +173,9 @@ def _served_rate(base: Scenario, pool_id: str, hours: int) -> list[float]:
         f for f in base.uncertainties.flows
         if pool.zone is None or f.zone in zones or f.to in zones
     ]  # fmt: skip
-    return [sum(rate_per_s(base, f, h * 3600.0 + 1.0) * 3600.0 for f in flows) for h in range(hours)]
+    return [
+        sum(rate_per_s(base, f, h * 3600.0 + 1.0) * 3600.0 for f in flows) for h in range(hours)
+    ]
 
 
 def offered_load(rates_per_h: Sequence[float], task_s: float, cycles: int = 1) -> list[float]:

@@ -5,8 +5,8 @@ replications (from ``first_rep``, common to every candidate), so what it conclud
 coloured by the search's luck. Two fully sequential stages share the error rate α:
 
 1. **Feasibility**: every candidate and target gets a one-sided t-test (H0: the bound is
-   missed, and symmetrically H0: it is met), looked at every ``batch`` replications up
-   to the budget. Each test at each look runs at α/2 ÷ (k·m·looks) (Bonferroni over
+   missed, and symmetrically H0: it is met), looked at after n0 replications and then
+   each time their number doubles, up to the budget. Each test at each look runs at α/2 ÷ (k·m·looks) (Bonferroni over
    candidates, targets and looks), so with probability ≥ 1 − α/2 no candidate is
    declared to meet a target it misses, nor to miss one it meets. Too close to call at
    the budget is *undecided* and never chosen.
@@ -95,11 +95,15 @@ def _signed(t: Target, xs: Sequence[float]) -> tuple[list[float], float]:
 
 
 def _looks(n0: int, batch: int, max_reps: int) -> list[int]:
-    """Replication counts at which the feasibility stage looks at the data."""
+    """Replication counts at which the feasibility stage looks: n0, then doubling.
+
+    Few looks keep the Bonferroni share of each small; doubling still stops an easy
+    call early. Counts are rounded up to whole batches of the backend's workers.
+    """
     out, r = [], n0
     while r < max_reps:
         out.append(r)
-        r += batch
+        r = -(-2 * r // batch) * batch
     return [*out, max_reps]
 
 
@@ -262,7 +266,8 @@ def select(
     _feasibility(ev, sel.entries, alpha / 2, first_rep, n0, batch, max_reps)
     feasible = [e for e in sel.entries if e.status == "feasible"]
     if not feasible:
-        sel.note = "no shortlisted candidate was confirmed feasible on fresh replications"
+        why = "; ".join(f"{e.staffing.total} staff: {e.reason}" for e in sel.entries[:3])
+        sel.note = f"no shortlisted candidate was confirmed feasible on fresh replications ({why})"
         return _finish(ev, sel, None)
     fewest = min(e.staffing.total for e in feasible)
     tier = [e for e in feasible if e.staffing.total == fewest]

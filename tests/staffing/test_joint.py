@@ -21,7 +21,9 @@ def _adjusted(counts):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_the_joint_search_trades_officers_between_pools_that_the_pool_by_pool_search_cannot(tiny, seed):
+def test_the_joint_search_trades_officers_between_pools_that_the_pool_by_pool_search_cannot(
+    tiny, seed
+):
     # Pool by pool (from the plan doubled, 16 + 16): officers cut to their floor of 3,
     # then docs need 15-16 (400/15 = 26.7 sits on the bound): 18-19 in all. Jointly
     # 5 + 11 or 6 + 10 meet 100/a + 400/b <= 60 with 16.
@@ -35,7 +37,10 @@ def test_the_joint_search_trades_officers_between_pools_that_the_pool_by_pool_se
 
 
 def test_the_same_seed_gives_the_same_trials(tiny):
-    runs = [joint_search(Evaluator(tiny, TANDEM, FakeTwin()), _knobs(tiny), 12, seed=7) for _ in range(2)]
+    runs = [
+        joint_search(Evaluator(tiny, TANDEM, FakeTwin()), _knobs(tiny), 12, seed=7)
+        for _ in range(2)
+    ]
     assert [t.params for t in runs[0]] == [t.params for t in runs[1]]
 
 
@@ -83,7 +88,10 @@ def test_a_candidate_too_close_to_call_is_never_chosen(tiny):
 
 
 def test_holm_adjusts_the_smallest_p_value_by_the_number_of_targets(tiny):
-    targets = [Target("clearance_time_min_mean", "<=", 60.0), Target("wait_min_p95[staff/docs]", "<=", 12.5)]
+    targets = [
+        Target("clearance_time_min_mean", "<=", 60.0),
+        Target("wait_min_p95[staff/docs]", "<=", 12.5),
+    ]
     ev = Evaluator(tiny, targets, FakeTwin())
     rows = holm(ev, ev.staffing({"officers": 6, "docs": 10}), range(10), 0.05)
     ps = sorted((r.p, r.p_holm) for r in rows)

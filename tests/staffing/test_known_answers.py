@@ -9,8 +9,8 @@ import yaml
 
 from ftz_spec import parse_scenario
 from ftztwin.staffing import Request, parse_target, run_staffing
-from ftztwin.staffing.search import minimise_staff
 from ftztwin.staffing.evaluate import Evaluator
+from ftztwin.staffing.search import minimise_staff
 from ftztwin.staffing.targets import with_guard
 from ftztwin.sweep import SerialBackend
 from tests.conftest import MINIMAL
@@ -83,8 +83,20 @@ def two_zones_peaked():
     data["levers"] = {"auto_release_low_risk": False, "batch_declaration": False}
     unc = data["uncertainties"]
     unc["flows"] = [
-        {"id": "a", "kind": "second_line_export", "zone": "z1", "place": "market", "trucks_per_day": 600},
-        {"id": "b", "kind": "second_line_export", "zone": "z2", "place": "market", "trucks_per_day": 600},
+        {
+            "id": "a",
+            "kind": "second_line_export",
+            "zone": "z1",
+            "place": "market",
+            "trucks_per_day": 600,
+        },
+        {
+            "id": "b",
+            "kind": "second_line_export",
+            "zone": "z2",
+            "place": "market",
+            "trucks_per_day": 600,
+        },
     ]
     unc["hourly_profile"] = PEAKED
     unc["approval_share"] = 0.0
@@ -98,7 +110,9 @@ def test_on_two_pools_the_joint_search_with_shifts_needs_fewer_officers_than_poo
     base = two_zones_peaked()
     targets = tuple(parse_target(f"wait_min_p95[staff/{p}]<=20") for p in ("docs_a", "docs_b"))
     with SerialBackend() as b:
-        alone = minimise_staff(Evaluator(base, with_guard(list(targets)), b, 3, 3, 6), ["docs_a", "docs_b"])
+        alone = minimise_staff(
+            Evaluator(base, with_guard(list(targets)), b, 3, 3, 6), ["docs_a", "docs_b"]
+        )
         req = Request(
             targets=targets, pools=("docs_a", "docs_b"), trials=4, min_reps=3, max_reps=6,
             select_reps=6, workload_reps=2, shortlist=2,

@@ -35,7 +35,12 @@ def test_mm1_mean_wait_is_rho_over_mu_minus_lambda():
     assert mean_wait_s(1, 0.5, 60.0) == pytest.approx(60.0)
 
 
-@given(st.floats(0.01, 60.0), st.floats(30.0, 3600.0), st.floats(0.5, 60.0), st.sampled_from([None, 0.05, 0.2]))
+@given(
+    st.floats(0.01, 60.0),
+    st.floats(30.0, 3600.0),
+    st.floats(0.5, 60.0),
+    st.sampled_from([None, 0.05, 0.2]),
+)
 def test_the_staffing_found_is_the_fewest_that_meet_the_rule(a, service_s, minutes, tail):
     rule = WaitRule(minutes, tail)
     s = servers_needed(a, service_s, rule)
