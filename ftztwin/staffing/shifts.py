@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from ftztwin.staffing.targets import StaffingError
 __all__ = ["FAMILIES", "RosterPlan", "cover", "family_for_roster", "hourly_shifts", "schedule"]
 
 WEEK_H = 168
+_NODE_LIMIT = 5000
 # (start hours, length h, meal break after h or None, days) per family
 _FAMILY_SPECS: dict[str, list[tuple[range, int, int | None, tuple[str, ...]]]] = {
     "office": [(range(8, 9), 9, 4, DAYS[:5]), (range(8, 10), 8, None, DAYS[:5])],
@@ -161,7 +163,7 @@ def hourly_shifts(servers: Sequence[int]) -> tuple[Shift, ...]:
 
 
 def schedule(
-    requirement: Sequence[int], family: str, availability: float, time_limit_s: float = 10.0
+    requirement: Sequence[int], family: str, availability: float, time_limit_s: float = 120.0
 ) -> RosterPlan:
     """The least officer-hours of ``family`` shifts that cover ``requirement``.
 
@@ -169,7 +171,8 @@ def schedule(
         requirement: Officers needed in each of the 168 hours of the week.
         family: Pattern family (:data:`FAMILIES`).
         availability: Share of a pool's headcount not on leave (for the headcount).
-        time_limit_s: Solver time limit; the best roster found by then is kept.
+        time_limit_s: Safety limit on solver time; the search is bounded by a node limit
+            (so results do not depend on the machine's speed) and a 1% optimality gap.
 
     Raises:
         StaffingError: Unknown family, or the solver found no roster.
@@ -194,15 +197,23 @@ def _schedule(
     uncoverable = tuple(int(h) for h in np.flatnonzero(~reachable & (req > 0)))
     need = np.where(reachable, req, 0.0)
     cost = np.array([c for _, c in priced])
+    started = time.perf_counter()
     res = milp(
         cost,
         constraints=LinearConstraint(a, lb=need, ub=np.inf),
         integrality=np.ones(len(patterns)),
         bounds=Bounds(0, np.inf),
-        options={"time_limit": time_limit_s, "presolve": True, "mip_rel_gap": 0.01},
+        # A node limit, not only a clock, bounds the search: the same requirement gives
+        # the same roster on a fast machine and a loaded one.
+        options={
+            "time_limit": time_limit_s, "presolve": True, "mip_rel_gap": 0.01,
+            "node_limit": _NODE_LIMIT,
+        },
     )
     if res.x is None:
         raise StaffingError(family, [f"no roster found ({res.message})"])
+    if time.perf_counter() - started >= 0.99 * time_limit_s:  # the clock stopped it
+        raise StaffingError(family, [f"the shift model ran past {time_limit_s:g} s"])
     counts = [round(v) for v in res.x]
     chosen = [(p, n) for p, n in zip(patterns, counts, strict=True) if n > 0]
     shifts = _merge(chosen)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ftz_spec.site import DAYS
+from ftz_spec.site import DAYS, WORK_H_PER_WEEK
 from ftztwin.staffing.pipeline import Outcome
 from ftztwin.staffing.plan import PLAN_FIGURES, PLAN_SPLIT, PLAN_TOTAL, group_totals
 from ftztwin.staffing.shifts import cover
@@ -109,20 +109,29 @@ def target_table(out: Outcome) -> Table:
 
 
 def pool_table(out: Outcome) -> Table:
-    """Headcount per pool, plan against found, with roster and peak on duty."""
+    """Headcount per pool, plan against found, with roster, peak on duty and hours.
+
+    ``h on duty`` against ``h workable`` (headcount × availability × 40 h) shows where a
+    standard roster's rounding puts more or fewer officer-hours on duty than its
+    headcount can work; an explicit roster's headcount is sized to its hours.
+    """
     found = out.found.as_counts if out.found else out.plan.as_counts
     rows = []
     for p in out.base.site.staff_pools:
         adjusted = p.id in out.request.pools
         roster = out.rosters[p.id].family if p.id in out.rosters else p.roster
         req = out.requirements.get(p.id)
+        plan_h, found_h = sum(_on_duty(out, p.id, False)), sum(_on_duty(out, p.id, True))
         rows.append((
             p.id, p.role.value, p.zone or "-", p.roster, roster if adjusted else "kept",
             str(p.count), str(found[p.id]), f"{found[p.id] - p.count:+d}" if adjusted else "kept",
             str(req.peak) if req else "-", str(max(_on_duty(out, p.id, True))),
+            f"{plan_h} / {p.count * p.availability * WORK_H_PER_WEEK:.0f}",
+            f"{found_h} / {found[p.id] * p.availability * WORK_H_PER_WEEK:.0f}",
         ))  # fmt: skip
     head = ("pool", "role", "zone", "plan roster", "found roster", "plan", "found", "change",
-            "peak required", "peak on duty")  # fmt: skip
+            "peak required", "peak on duty", "plan h on duty / workable a week",
+            "found h on duty / workable a week")  # fmt: skip
     return Table("Headcount by pool", head, rows)
 
 
