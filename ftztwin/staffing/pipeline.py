@@ -154,7 +154,7 @@ def _families(req: Request, roster: str, need: Sequence[int] = ()) -> tuple[str,
     own = family_for_roster(roster)
     if own == "8h":
         return (own,)
-    return (own, "8h") if not schedule(need or [0] * 168, own, 1.0).uncoverable else ("8h", own)
+    return ("8h", own) if need and schedule(need, own, 1.0).uncoverable else (own, "8h")
 
 
 def _measure(base: Scenario, req: Request, backend: Backend, out: Outcome) -> Staffing:
@@ -199,9 +199,8 @@ def _fixed_plan(base: Scenario, req: Request, out: Outcome) -> Staffing:
                 with_shifts(pools[pid], shifts).count,
             )
         else:
-            out.rosters[pid] = schedule(
-                r.servers, _families(req, pools[pid].roster)[0], pools[pid].availability
-            )
+            family = _families(req, pools[pid].roster, r.servers)[0]
+            out.rosters[pid] = schedule(r.servers, family, pools[pid].availability)
     return _staffing_of(base, out.rosters, plan_staffing(base))
 
 
@@ -210,7 +209,11 @@ def _knobs(base: Scenario, req: Request, out: Outcome) -> list[RosterKnob | Head
     if req.keep_rosters:
         return [HeadcountKnob.around(pools[p]) for p in req.pools]
     return [
-        RosterKnob(pools[p], out.requirements[p], _families(req, pools[p].roster))
+        RosterKnob(
+            pools[p],
+            out.requirements[p],
+            _families(req, pools[p].roster, out.requirements[p].servers),
+        )
         for p in req.pools
     ]
 
