@@ -45,6 +45,7 @@ from twin.stats import Interval, mean_ci
 __all__ = ["MODES", "Outcome", "Request", "run_staffing"]
 
 MODES = ("joint", "shifts", "requirements", "pool")
+_AMPLE_WAIT_MIN = 5.0  # a p95 wait above this in the ample run is named
 Progress = Callable[[float, str], None]
 
 
@@ -164,6 +165,13 @@ def _measure(base: Scenario, req: Request, backend: Backend, out: Outcome) -> St
         ev.scenario(ample), range(req.workload_reps), backend, replicate_workload
     )
     out.replications += len(results)
+    for p in req.pools:
+        waits = [r.kpis.get(f"wait_min_p95[staff/{p}]", 0.0) for r in results]
+        if sum(waits) / len(waits) > _AMPLE_WAIT_MIN:
+            out.warnings.append(
+                f"{p}: work still waits with ample officers (p95 {sum(waits) / len(waits):.1f} "
+                "min); another resource or the work's own timing limits it"
+            )
     loads = pool_loads(base, results, req.pools)
     rules = rules_from_targets(req.targets, req.pools, req.default_rule)
     out.requirements = requirements(base, loads, rules)

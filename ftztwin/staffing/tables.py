@@ -119,7 +119,12 @@ def pool_table(out: Outcome) -> Table:
     rows = []
     for p in out.base.site.staff_pools:
         adjusted = p.id in out.request.pools
-        roster = out.rosters[p.id].family if p.id in out.rosters else p.roster
+        roster = p.roster
+        if p.id in out.rosters:
+            plan = out.rosters[p.id]
+            roster = (
+                f"{plan.family} (≤{100 * plan.gap:.0f}% above least)" if plan.gap else plan.family
+            )
         req = out.requirements.get(p.id)
         plan_h, found_h = sum(_on_duty(out, p.id, False)), sum(_on_duty(out, p.id, True))
         rows.append((
