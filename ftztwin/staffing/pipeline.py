@@ -312,3 +312,4 @@ def _joint(
     chosen = next(t for t in best if t.staffing == out.found)
     out.rosters = dict(chosen.plans)
     out.verdict = chosen.verdict
+    out.warnings += [f"{pid}: {plan.note}" for pid, plan in out.rosters.items() if plan.note]
