@@ -268,7 +268,7 @@ def run_staffing(
         else:
             _joint(base, req, ev, out, progress)
     _step(progress, 0.9, "plan and result on the same fresh replications")
-    n = req.min_reps
+    n = max(req.min_reps, out.verdict.replications if out.verdict else 0)
     if out.selection is not None and out.selection.chosen is not None:
         n = next(e.reps for e in out.selection.entries if e.staffing == out.selection.chosen)
     _compare(ev, out, range(1000, 1000 + n))

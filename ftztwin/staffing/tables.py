@@ -85,7 +85,10 @@ def headline(out: Outcome) -> list[str]:
         )
     elif out.verdict is not None:
         state = "meets every target" if out.verdict.feasible else f"fails: {out.verdict.reason}"
-        lines.append(f"Checked in the twin on {out.verdict.replications} replications: {state}.")
+        lines.append(
+            f"Checked in the twin on replications 0-{out.verdict.replications - 1} (the "
+            f"sequential check): {state}. The tables below use fresh replications from 1000."
+        )
     lines.append(
         f"Search: {out.candidates} candidates, {out.replications} replications, "
         f"{out.seconds:.0f} s. Window {out.base.run.warmup_h:g}-{out.base.run.horizon_h:g} h."
@@ -105,7 +108,9 @@ def target_table(out: Outcome) -> Table:
             d = t.decide(found[t.kpi])
             met = {True: "yes", False: "no", None: "undecided"}[d]
         rows.append((str(t), ci(plan.get(t.kpi)), ci(found.get(t.kpi)), met))
-    return Table("Targets (mean ± 95% CI half-width)", ("target", "plan", "found", "met"), rows)
+    first, n = out.service_reps
+    title = f"Targets on fresh replications {first}-{first + n - 1} (mean ± 95% CI half-width)"
+    return Table(title, ("target", "plan", "found", "met"), rows)
 
 
 def pool_table(out: Outcome) -> Table:
