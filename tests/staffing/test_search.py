@@ -71,7 +71,8 @@ def test_default_pools_are_those_a_target_names_else_the_field_pools(tiny):
         "inspectors",
     ]
     assert choose_pools(tiny, "gate,inspectors", []) == ["officers", "inspectors"]
-    with pytest.raises(StaffingError, match="no pool or role 'pilots'"):
+    assert choose_pools(tiny, "field", []) == ["officers", "docs", "inspectors"]
+    with pytest.raises(StaffingError, match="no pool, role or group 'pilots'"):
         choose_pools(tiny, "pilots", [])
 
 
@@ -109,7 +110,7 @@ def test_cli_staff_in_pool_mode_writes_a_report_and_exits_0(tiny_file, tmp_path,
         (["--target", "clearance_time_min_p59<=60"], "did you mean clearance_time_min_p95"),
         (
             ["--target", "clearance_time_min_p95<=60", "--pools", "pilots"],
-            "no pool or role 'pilots'",
+            "no pool, role or group 'pilots'",
         ),
         (["--target", "clearance_time_min_p95<=60", "--alpha", "2"], "must lie between 0 and 1"),
     ],
