@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from enum import StrEnum
 from typing import Literal
 
@@ -20,12 +22,15 @@ from hardware_models import known_drivers
 from hardware_models.registry import driver_spec
 
 __all__ = [
+    "DAYS",
     "HOURS_PER_WEEK",
+    "WORK_H_PER_WEEK",
     "Device",
     "Gate",
     "GateTolerances",
     "Place",
     "Road",
+    "Shift",
     "Site",
     "StaffPool",
     "StaffRole",
@@ -34,8 +39,12 @@ __all__ = [
     "on_duty_fraction",
     "pools_for",
     "serving_pool",
+    "shift_cover",
 ]
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WORK_H_PER_WEEK = 40.0  # contract hours of one officer (assumption)
 HOURS_PER_WEEK = 168
 _WEEK_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -191,6 +200,56 @@ class StaffRole(StrEnum):
         return "field"
 
 
+class Shift(Model):
+    """One shift of an explicit roster: officers on duty from ``start_h`` for ``length_h``.
+
+    A shift may run past midnight (it then ends on the next day; Sunday's runs into
+    Monday). ``break_at_h`` takes one hour off duty for a meal break that many hours into
+    the shift; that hour is not worked.
+    """
+
+    start_h: int = Field(ge=0, le=23, description="Hour of day the shift starts (0-23)")
+    length_h: int = Field(ge=1, le=12, description="Hours from start to end, break included")
+    officers: NonNegativeInt = Field(description="Officers on this shift on each of its days")
+    days: tuple[Day, ...] = Field(default=DAYS, min_length=1, description="Days it starts on")
+    break_at_h: int | None = Field(
+        default=None, ge=1, description="Hours into the shift of a 1 h meal break (off duty)"
+    )
+
+    @model_validator(mode="after")
+    def _break_inside(self) -> Shift:
+        if self.break_at_h is not None and self.break_at_h >= self.length_h:
+            raise FieldPathError(
+                ("break_at_h",), self.break_at_h, f"break after the shift's {self.length_h} h"
+            )
+        if len(set(self.days)) != len(self.days):
+            raise FieldPathError(("days",), list(self.days), "a day is named twice")
+        return self
+
+    @property
+    def work_h(self) -> int:
+        """Hours on duty per shift (the meal break not counted)."""
+        return self.length_h - (self.break_at_h is not None)
+
+    def hours_of_week(self) -> list[int]:
+        """Hours of the week (0 = Monday 00:00-01:00) one officer of this shift is on duty."""
+        out = []
+        for day in self.days:
+            first = DAYS.index(day) * 24 + self.start_h
+            out += [(first + k) % 168 for k in range(self.length_h) if k != self.break_at_h]
+        return out
+
+
+@functools.lru_cache(maxsize=256)
+def shift_cover(shifts: tuple[Shift, ...]) -> tuple[int, ...]:
+    """Officers on duty in each hour of the week under ``shifts`` (asked every hour)."""
+    cover = [0] * HOURS_PER_WEEK
+    for shift in shifts:
+        for h in shift.hours_of_week():
+            cover[h] += shift.officers
+    return tuple(cover)
+
+
 class StaffPool(Model):
     """Officers of one role, tied to one zone or (``zone: null``) to the whole area."""
 
@@ -206,9 +265,44 @@ class StaffPool(Model):
         description="office: weekdays 08:30-17:30; day: every day 08:00-20:00; shifts: 24/7",
     )
     availability: Probability = Field(default=0.9, description="Share not on leave or training")
+    shifts: tuple[Shift, ...] = Field(
+        default=(),
+        description="Explicit roster: when given, the officers on duty in each hour are those "
+        "of the shifts covering it (replacing the pattern `roster` names)",
+    )
+
+    @model_validator(mode="after")
+    def _shifts_staffed(self) -> StaffPool:
+        need = self.shift_headcount()
+        if self.shifts and self.count < need:
+            raise FieldPathError(
+                ("count",),
+                self.count,
+                f"the shifts need {need} officers ({self.shift_work_h()} h a week at "
+                f"{WORK_H_PER_WEEK:g} h each and availability {self.availability:g})",
+            )
+        return self
+
+    def shift_work_h(self) -> int:
+        """Officer-hours a week the explicit shifts ask for (0 without shifts)."""
+        return sum(s.officers * s.work_h * len(s.days) for s in self.shifts)
+
+    def shift_headcount(self) -> int:
+        """Headcount that works the explicit shifts: their hours over 40 h and availability."""
+        if not self.shifts:
+            return 0
+        if self.availability <= 0:
+            return 0 if self.shift_work_h() == 0 else 10**9
+        return math.ceil(self.shift_work_h() / (WORK_H_PER_WEEK * self.availability) - 1e-9)
 
     def on_duty(self, hour_of_week: int) -> int:
-        """Officers of this pool on duty in ``hour_of_week`` (0 = Monday 00:00)."""
+        """Officers of this pool on duty in ``hour_of_week`` (0 = Monday 00:00).
+
+        A pool with explicit shifts has exactly their officers on duty; otherwise the
+        roster's share of the available headcount, rounded.
+        """
+        if self.shifts:
+            return shift_cover(self.shifts)[hour_of_week % HOURS_PER_WEEK]
         return round(self.count * self.availability * on_duty_fraction(self.roster, hour_of_week))
 
     def duty_week(self) -> tuple[int, ...]:

@@ -1,5 +1,8 @@
 """``ftztwin sweep`` and ``ftztwin staff``: experiments at scale (registered by ftztwin.cli).
 
+``staff`` lives in :mod:`ftztwin.cli_staff`; it is registered here so that
+:mod:`ftztwin.cli` needs no change.
+
 Dask is imported only when a Dask backend starts, so these commands cost nothing to
 register.
 """
@@ -12,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ftz_spec import Scenario, digest, load_scenario, parse_scenario
-from ftztwin.cliargs import hours, positive
+from ftztwin.cli_staff import cmd_staff
+from ftztwin.cliargs import positive
 
 __all__ = ["cmd_staff", "cmd_sweep", "register"]
 
@@ -39,23 +42,9 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     sw.add_argument("--seed", type=int, help="override run.seed of every point")
     sw.add_argument("--fresh", action="store_true", help="ignore finished points; run all")
     _backend_args(sw, "dask")
-    st = sub.add_parser("staff", help="fewest staff per role and zone that meet service levels")
-    st.add_argument("scenario", type=Path)
-    st.add_argument(
-        "--target",
-        action="append",
-        required=True,
-        metavar="KPI<=VALUE",
-        help="service level, e.g. 'clearance_time_min_p95<=60' (repeatable); "
-        "'cleared_ratio>=0.99' (trucks cleared vs the plan, same replications) is implied",
-    )
-    st.add_argument("--pools", help="pool ids or roles to adjust, comma-separated, or 'all'")
-    st.add_argument("--horizon-h", type=hours, help="override run.horizon_h (shorter = cheaper)")
-    st.add_argument("--warmup-h", type=hours, help="override run.warmup_h")
-    st.add_argument("--min-reps", type=positive, default=5, help="replications per candidate")
-    st.add_argument("--max-reps", type=positive, default=20, help="budget per candidate")
-    st.add_argument("--out", type=Path, default=Path("out/staffing"))
-    _backend_args(st, "processes")
+    from ftztwin.cli_staff import register as register_staff
+
+    register_staff(sub, _backend_args)
     return {"sweep": cmd_sweep, "staff": cmd_staff}
 
 
@@ -81,42 +70,4 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         f"({outcome.resumed} resumed, {outcome.replications_run} replications run on "
         f"{backend.name})\nresults: {outcome.csv}, {outcome.parquet}"
     )
-    return 0
-
-
-def _shortened(scenario: Scenario, horizon_h: float | None, warmup_h: float | None) -> Scenario:
-    data = scenario.model_dump(mode="json")
-    if horizon_h is not None:
-        data["run"]["horizon_h"] = horizon_h
-    if warmup_h is not None:
-        data["run"]["warmup_h"] = warmup_h
-    return parse_scenario(data, scenario.name)
-
-
-def cmd_staff(args: argparse.Namespace) -> int:
-    """``ftztwin staff SCENARIO.yaml --target ...``."""
-    from ftztwin.staffing import (
-        Evaluator,
-        choose_pools,
-        minimise_staff,
-        parse_target,
-        staffing_report,
-        with_guard,
-        write_staffing,
-    )
-    from ftztwin.sweep import make_backend
-
-    scenario = _shortened(load_scenario(args.scenario), args.horizon_h, args.warmup_h)
-    targets = with_guard([parse_target(t) for t in args.target])
-    pools = choose_pools(scenario, args.pools, [t.kpi for t in targets])
-    with make_backend(args.backend, args.workers, args.scheduler) as backend:
-        ev = Evaluator(scenario, targets, backend, args.min_reps, args.min_reps, args.max_reps)
-        result = minimise_staff(ev, pools)
-    note = (
-        f"Scenario {scenario.name} (sha256 {digest(scenario)[:12]}…), "
-        f"horizon {scenario.run.horizon_h:g} h, warm-up {scenario.run.warmup_h:g} h."
-    )
-    print(staffing_report(result, targets, note))
-    report = write_staffing(args.out / scenario.name, result, targets, note)
-    print(f"\nreport: {report}")
     return 0

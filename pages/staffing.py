@@ -1,14 +1,15 @@
-"""Staffing page: staff per role against the plan, utilisation and service, moving staff."""
+"""Staffing page: staff per role against the plan, service, moving staff, finding the staffing."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ftztwin.appkit import charts, compare, staffing
+from ftztwin.appkit import charts, compare, staffing, with_run_settings
 from ftztwin.appkit.scenarios import ScenarioError, parse_scenario
 from ftztwin.appkit.session import (
     run_many,
     run_with_progress,
+    settings,
     settings_sidebar,
     show_problems,
     working,
@@ -76,3 +77,55 @@ if runs:
     ]
     st.dataframe(compare.comparison_frame(runs, kpis), hide_index=True)
     st.dataframe(staffing.group_frame(runs[1].scenario).drop(columns=["group"]), hide_index=True)
+
+st.subheader("Find the staffing 寻找编制")
+st.caption(
+    "Officers needed per hour (Erlang-C on the twin's workload), shifts that cover them "
+    "(an integer programme), a joint search over the chosen pools on common random "
+    "numbers, then ranking and selection on fresh replications: the staffing reported "
+    "meets every target and is the best (or within the indifference zone) with "
+    "probability ≥ 95%. Runs on the sidebar's horizon and warm-up."
+)
+field = staffing.field_pools(scenario)
+chosen = st.multiselect("Pools to adjust 调整的人员组", pools, default=field[:1], key="study_pools")
+targets = st.text_area(
+    "Targets 服务目标 (one per line)", staffing.default_targets(chosen), key="study_targets"
+)
+c1, c2, c3, c4 = st.columns(4)
+mode = c1.selectbox("Mode 方式", staffing.MODES, index=0, key="study_mode")
+trials = c2.number_input("Trials 试验数", 1, 200, 8, 1, key="study_trials")
+reps = c3.number_input("Replications 重复次数", 2, 20, 3, 1, key="study_reps")
+partial = c4.checkbox("Allow a partial window", False, key="study_partial")
+if st.button("Find the staffing 寻找编制", key="study_button"):
+    try:
+        ready = with_run_settings(scenario, settings(), f"{scenario.name} with the run settings")
+        request = staffing.study_request(targets, chosen, mode, int(trials), int(reps), partial)
+    except staffing.UserError as exc:
+        show_problems(exc, "The study cannot start:")
+    else:
+        bar = st.progress(0.0, text="Staffing study")
+        try:
+            state["staff.study"] = staffing.run_study(
+                ready, request, lambda share, text: bar.progress(share, text=text)
+            )
+        except staffing.UserError as exc:
+            show_problems(exc, "The study found no answer:")
+        finally:
+            bar.empty()
+study = state.get("staff.study")
+if study is not None:
+    for line in staffing.study_headline(study):
+        st.markdown(line)
+    frames = staffing.study_frames(study)
+    st.dataframe(frames["targets"], hide_index=True)
+    st.dataframe(frames["pools"], hide_index=True)
+    cover = frames["coverage"]
+    for pool_id in cover["pool"].unique():
+        one = cover[cover["pool"] == pool_id].set_index("hour_of_week")
+        st.caption(f"{pool_id}: officers required and on duty, hour by hour over the week")
+        st.line_chart(one[["required", "on_duty_found", "on_duty_plan"]])
+    with st.expander("Shifts, service levels, plan figures, selection, search"):
+        for name in ("shifts", "service", "plan", "selection", "trials"):
+            st.dataframe(frames[name], hide_index=True)
+    for i, (name, (data, mime)) in enumerate(staffing.study_files(study).items()):
+        st.download_button(f"Download {name}", data, file_name=name, mime=mime, key=f"study_dl{i}")

@@ -1,120 +1,139 @@
-"""The staffing report: found headcounts by pool, role, zone and group, against the plan.
+"""The staffing report in Markdown, self-contained HTML and CSV, and the roster to run.
 
-The reform plan (署加函〔2014〕44号) sets 503 staff split support : functional : field
-≈ 5 : 20 : 75; the report sets the staffing found beside both.
+Written into one folder (staged, moved in place when complete): ``staffing.md``,
+``staffing.html``, ``staffing.csv`` (headcount per pool), ``shifts.csv``,
+``coverage.csv`` (every hour of the week: load, required, on duty found and planned),
+``service.csv`` (KPIs of plan and result with 95% CIs), ``trials.csv`` and
+``staffing.yaml`` — the scenario with the staffing found, which ``ftztwin run`` runs.
 """
 
 from __future__ import annotations
 
 import csv
-import math
-from collections import defaultdict
+import html
 from pathlib import Path
 
+from ftz_spec import canonical_yaml, digest
 from ftztwin.report import staged_dir
-from ftztwin.staffing.search import StaffingResult
-from ftztwin.staffing.targets import Target
-from twin.stats import Interval
+from ftztwin.staffing.candidate import apply_staffing
+from ftztwin.staffing.pipeline import Outcome
+from ftztwin.staffing.plan import PLAN_SPLIT, PLAN_TOTAL
+from ftztwin.staffing.tables import (
+    COVERAGE_HEADER,
+    Table,
+    coverage_rows,
+    headline,
+    pool_table,
+    selection_table,
+    service_table,
+    shift_table,
+    split_table,
+    target_table,
+    trial_table,
+)
 
-__all__ = ["PLAN_SPLIT", "PLAN_TOTAL", "staffing_report", "write_staffing"]
-
-PLAN_TOTAL = 503
-PLAN_SPLIT = {"support": 5.0, "functional": 20.0, "field": 75.0}
-
-
-def _table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(f"{c:<{w}}" for c, w in zip(r, widths, strict=True)) for r in rows)
-
-
-def _ci(iv: Interval) -> str:
-    if math.isnan(iv.mean):
-        return "-"
-    return f"{iv.mean:.4g}" if math.isnan(iv.half_width) else f"{iv.mean:.4g} ± {iv.half_width:.2g}"
-
-
-def _totals(res: StaffingResult, key: str) -> dict[str, tuple[int, int]]:
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for p in res.plan:
-        name = {"role": p.role.value, "group": p.role.group, "zone": p.zone or "(all zones)"}[key]
-        out[name][0] += p.count
-        out[name][1] += res.counts[p.id]
-    return {k: (a, b) for k, (a, b) in sorted(out.items())}
+__all__ = ["PLAN_SPLIT", "PLAN_TOTAL", "report_markdown", "staffing_html", "write_report"]
 
 
-def staffing_report(res: StaffingResult, targets: list[Target], note: str = "") -> str:
-    """Return the report as plain text (also the body of ``staffing.md``)."""
-    pools = [("pool", "role", "zone", "roster", "plan", "found", "change")]
-    for p in res.plan:
-        found = res.counts[p.id]
-        change = f"{found - p.count:+d}" if p.id in res.adjusted else "kept"
-        pools.append(
-            (p.id, p.role.value, p.zone or "-", p.roster, str(p.count), str(found), change)
-        )
-    roles = [("role", "plan", "found")] + [
-        (k, str(a), str(b)) for k, (a, b) in _totals(res, "role").items()
-    ]
-    zones = [("zone", "plan", "found")] + [
-        (k, str(a), str(b)) for k, (a, b) in _totals(res, "zone").items()
-    ]
-    groups = _totals(res, "group")
-    plan_all = sum(a for a, _ in groups.values())
-    found_all = sum(b for _, b in groups.values())
-    split = [("group", "plan", "plan %", "found", "found %", "reform plan %")]
-    for g in ("support", "functional", "field"):
-        a, b = groups.get(g, (0, 0))
-        split.append(
-            (
-                g,
-                str(a),
-                f"{100 * a / plan_all:.1f}",
-                str(b),
-                f"{100 * b / found_all:.1f}",
-                f"{PLAN_SPLIT[g]:.0f}",
-            )
-        )
-    split.append(("total", str(plan_all), "100", str(found_all), "100", f"{PLAN_TOTAL} staff"))
-    checks = [("target", "plan staffing", "found staffing", "met")]
-    met = {True: "yes", False: "no", None: "undecided"}
-    for t in targets:
-        iv = res.verdict.intervals[t.kpi]
-        checks.append((str(t), _ci(res.plan_verdict.intervals[t.kpi]), _ci(iv), met[t.decide(iv)]))
-    lines = [
-        f"Fewest staff found: {found_all} (scenario plan {plan_all}; reform plan {PLAN_TOTAL}, "
-        f"{found_all - PLAN_TOTAL:+d}).",
-        f"Adjusted pools: {', '.join(res.adjusted)}; all other pools kept at the plan.",
-        f"Search: {res.candidates} candidates, {res.replications_run} replications "
-        f"(common random numbers; a candidate passes only when every target's 95% CI meets it; "
-        f"{res.verdict.replications} replications at the result). {note}".rstrip(),
-        "", "Targets (mean ± 95% CI half-width over replications):", _table(checks),
-        "", "By pool:", _table(pools),
-        "", "By role:", _table(roles),
-        "", "By zone:", _table(zones),
-        "", "Support : functional : field against the plan's 5 : 20 : 75 and 503 staff:", _table(split),
-    ]  # fmt: skip
+def _tables(out: Outcome) -> list[Table]:
+    tables = [target_table(out), pool_table(out)]
+    if out.rosters:
+        tables.append(shift_table(out))
+    tables += [service_table(out), split_table(out)]
+    if out.selection is not None:
+        tables.append(selection_table(out))
+    if out.trials:
+        tables.append(trial_table(out))
+    return tables
+
+
+def _coverage_summary(out: Outcome) -> Table:
+    """Monday hour by hour: required against on duty (the CSV has the whole week)."""
+    rows = [r for r in coverage_rows(out) if r[2] == "mon"]
+    return Table(
+        "Hourly coverage on Monday (coverage.csv: every hour of the week)",
+        ("pool", "hour", "load (Erlang)", "required", "on duty found", "on duty plan"),
+        [(r[0], r[3], r[4], r[5], r[6], r[7]) for r in rows],
+    )
+
+
+def _md_table(t: Table) -> str:
+    def row(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    lines = [f"### {t.title}", "", row(t.header), "|" + "---|" * len(t.header)]
+    lines += [row(r) for r in t.rows] or [row(("(none)",) + ("",) * (len(t.header) - 1))]
     return "\n".join(lines)
 
 
-def write_staffing(final: Path, res: StaffingResult, targets: list[Target], note: str = "") -> Path:
-    """Write ``staffing.md`` and ``staffing.csv`` (one row per pool) into ``final``; return the report."""
+def report_markdown(out: Outcome) -> str:
+    """The whole report as Markdown."""
+    parts = [f"# Staffing study 人员编制: {out.base.name}", "", *headline(out)]
+    if out.warnings:
+        parts += ["", "**Warnings:**", *(f"- {w}" for w in out.warnings)]
+    parts += ["", f"Plan constraints: {out.request.limits}."]
+    for t in [*_tables(out), _coverage_summary(out)]:
+        parts += ["", _md_table(t)]
+    return "\n".join(parts) + "\n"
+
+
+def staffing_html(out: Outcome) -> str:
+    """The whole report as one self-contained HTML page."""
+    body = [f"<h1>Staffing study 人员编制: {html.escape(out.base.name)}</h1>"]
+    body += [f"<p>{html.escape(line).replace('**', '')}</p>" for line in headline(out)]
+    if out.warnings:
+        body.append(
+            "<ul class='warn'>"
+            + "".join(f"<li>{html.escape(w)}</li>" for w in out.warnings)
+            + "</ul>"
+        )
+    for t in [*_tables(out), _coverage_summary(out)]:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in t.header)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in t.rows
+        )
+        body.append(f"<h3>{html.escape(t.title)}</h3><table><tr>{head}</tr>{rows}</table>")
+    style = (
+        "body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
+        "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;"
+        "padding:2px 6px;font-size:90%}.warn{color:#a40}"
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Staffing {html.escape(out.base.name)}</title><style>{style}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+def _csv(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def write_report(final: Path, out: Outcome) -> Path:
+    """Write the report folder ``final``; return the path of ``staffing.md``."""
     final.parent.mkdir(parents=True, exist_ok=True)
     with staged_dir(final) as folder:
-        text = staffing_report(res, targets, note)
-        (folder / "staffing.md").write_text(f"# Staffing\n\n```\n{text}\n```\n", encoding="utf-8")
-        with (folder / "staffing.csv").open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["pool", "role", "group", "zone", "roster", "plan", "found", "adjusted"])
-            for p in res.plan:
-                w.writerow(
-                    [
-                        p.id,
-                        p.role.value,
-                        p.role.group,
-                        p.zone or "",
-                        p.roster,
-                        p.count,
-                        res.counts[p.id],
-                        p.id in res.adjusted,
-                    ]
-                )
+        (folder / "staffing.md").write_text(report_markdown(out), encoding="utf-8")
+        (folder / "staffing.html").write_text(staffing_html(out), encoding="utf-8")
+        pools = pool_table(out)
+        _csv(folder / "staffing.csv", pools.header, pools.rows)
+        shifts = shift_table(out)
+        _csv(folder / "shifts.csv", shifts.header, shifts.rows)
+        _csv(folder / "coverage.csv", COVERAGE_HEADER, coverage_rows(out))
+        service = service_table(out)
+        _csv(folder / "service.csv", service.header, service.rows)
+        trials = trial_table(out)
+        _csv(folder / "trials.csv", trials.header, trials.rows)
+        if out.found is not None:
+            found = apply_staffing(out.base, out.found)
+            found = found.model_copy(update={"name": f"{out.base.name}_staffed"})
+            text = canonical_yaml(found)
+            (folder / "staffing.yaml").write_text(
+                f"# Staffing found by ftztwin staff (sha256 {digest(found)[:12]}); "
+                f"run it with: ftztwin run staffing.yaml\n{text}",
+                encoding="utf-8",
+            )
     return final / "staffing.md"

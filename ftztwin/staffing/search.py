@@ -50,12 +50,13 @@ class StaffingResult:
 
 
 def choose_pools(scenario: Scenario, spec: str | None, target_kpis: Sequence[str]) -> list[str]:
-    """Pool ids to adjust: from ``spec`` (ids, role names or ``all``, comma-separated).
+    """Pool ids to adjust: from ``spec`` (comma-separated ids, roles, groups or ``all``).
 
-    Without ``spec``: the pools a target names (``…[staff/insp_ys]``), else every field pool.
+    A word is a pool id, a role, or one of the plan's groups ``support``, ``functional``
+    and ``field``. Without ``spec``: the pools a target names (``…[staff/insp_ys]``), else every field pool.
 
     Raises:
-        StaffingError: ``spec`` names neither a pool nor a role.
+        StaffingError: A word of ``spec`` names no pool, role or group.
     """
     pools = scenario.site.staff_pools
     if spec is None:
@@ -67,9 +68,11 @@ def choose_pools(scenario: Scenario, spec: str | None, target_kpis: Sequence[str
             matched = [p.id for p in pools]
         else:
             matched = [p.id for p in pools if word in (p.id, p.role.value)]
+            # a pool id wins over a group of the same name
+            matched = matched or [p.id for p in pools if p.role.group == word]
         if not matched:
             known = ", ".join(p.id for p in pools)
-            raise StaffingError("--pools", [f"no pool or role {word!r} (pools: {known})"])
+            raise StaffingError("--pools", [f"no pool, role or group {word!r} (pools: {known})"])
         chosen += [m for m in matched if m not in chosen]
     return chosen
 

@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from ftz_spec.errors import UserError
 from twin.stats import Interval
 
-__all__ = ["CLEARED_RATIO", "GUARD", "StaffingError", "Target", "parse_target", "with_guard"]
+__all__ = [
+    "CLEARED_RATIO",
+    "GUARD",
+    "UNFINISHED_EXCESS",
+    "UNFINISHED_GUARD",
+    "StaffingError",
+    "Target",
+    "parse_target",
+    "with_guard",
+    "with_unfinished_guard",
+]
 
 # Trucks stuck behind a pool with nobody on duty never clear, so they never enter the
 # clearance-time KPIs: a starved candidate would look fast. Every candidate is therefore
@@ -19,6 +29,11 @@ __all__ = ["CLEARED_RATIO", "GUARD", "StaffingError", "Target", "parse_target", 
 # never empties. A user target on ``cleared_ratio`` replaces this one.
 CLEARED_RATIO = "cleared_ratio"
 GUARD = 0.99
+# The joint search's guard counts every piece of work left undone at the horizon — cases
+# not cleared and officer tasks still queued — beyond what an amply staffed run leaves on
+# the same replication, per unit of work arrived: at most 1% more.
+UNFINISHED_EXCESS = "unfinished_excess"
+UNFINISHED_GUARD = 0.01
 
 _TARGET = re.compile(
     r"^\s*(?P<kpi>\S.*?)\s*(?P<op><=|>=)\s*(?P<value>[-+]?[0-9.]+(e[-+]?\d+)?)\s*$"
@@ -60,7 +75,7 @@ class Target:
 
 
 def parse_target(text: str) -> Target:
-    """Parse ``KPI<=VALUE`` or ``KPI>=VALUE``.
+    """Parse ``KPI<=VALUE`` or ``KPI>=VALUE`` (the one entry point of the target syntax).
 
     Raises:
         StaffingError: The text is not of that form.
@@ -79,3 +94,10 @@ def with_guard(targets: list[Target]) -> list[Target]:
     if any(t.kpi == CLEARED_RATIO for t in targets):
         return list(targets)
     return [*targets, Target(CLEARED_RATIO, ">=", GUARD)]
+
+
+def with_unfinished_guard(targets: list[Target]) -> list[Target]:
+    """``targets`` plus ``unfinished_excess <= 0.01`` unless they already bound it."""
+    if any(t.kpi == UNFINISHED_EXCESS for t in targets):
+        return list(targets)
+    return [*targets, Target(UNFINISHED_EXCESS, "<=", UNFINISHED_GUARD)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from types import TracebackType
@@ -35,17 +35,25 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Task:
-    """One replication of one scenario."""
-
-    scenario: Scenario
-    replication: int
-
-
 def replicate(scenario: Scenario, replication: int) -> ReplicationResult:
     """The task function of every backend: run one replication, return only its KPIs."""
     return run_replication(scenario, replication)
+
+
+TaskFn = Callable[[Scenario, int], ReplicationResult]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One replication of one scenario.
+
+    ``fn`` is the task function: :func:`replicate` unless an experiment measures more
+    per replication (a module-level function, so every backend can ship it by name).
+    """
+
+    scenario: Scenario
+    replication: int
+    fn: TaskFn = replicate
 
 
 def _warm_up() -> None:
@@ -89,7 +97,7 @@ class SerialBackend(Backend):
     def imap(self, tasks: Sequence[Task]) -> Iterator[tuple[int, ReplicationResult]]:
         """Run the tasks one after the other."""
         for i, task in enumerate(tasks):
-            yield i, replicate(task.scenario, task.replication)
+            yield i, task.fn(task.scenario, task.replication)
 
 
 class ProcessBackend(Backend):
@@ -119,7 +127,7 @@ class ProcessBackend(Backend):
         if self._pool is None:
             raise RuntimeError("ProcessBackend used outside 'with'")
         index: dict[Future[ReplicationResult], int] = {
-            self._pool.submit(replicate, t.scenario, t.replication): i for i, t in enumerate(tasks)
+            self._pool.submit(t.fn, t.scenario, t.replication): i for i, t in enumerate(tasks)
         }
         try:
             for fut in as_completed(index):
@@ -212,8 +220,7 @@ class DaskBackend(Backend):
                 # of that scenario to it (data locality) and leave the others idle.
                 scattered[id(t.scenario)] = client.scatter(t.scenario, hash=False, broadcast=True)
         futures = [
-            client.submit(replicate, scattered[id(t.scenario)], t.replication, pure=False)
-            for t in tasks
+            client.submit(t.fn, scattered[id(t.scenario)], t.replication, pure=False) for t in tasks
         ]
         index = {f.key: i for i, f in enumerate(futures)}
         try:
@@ -245,9 +252,9 @@ def make_backend(name: str, workers: int | None = None, scheduler: str | None = 
 
 
 def run_replications(
-    scenario: Scenario, replications: Sequence[int], backend: Backend
+    scenario: Scenario, replications: Sequence[int], backend: Backend, fn: TaskFn = replicate
 ) -> list[ReplicationResult]:
     """Run the given replications of ``scenario`` on a started backend, ordered by number."""
-    tasks = [Task(scenario, r) for r in replications]
+    tasks = [Task(scenario, r, fn) for r in replications]
     results = [result for _, result in backend.imap(tasks)]
     return sorted(results, key=lambda r: r.replication)

@@ -13,11 +13,20 @@ from twin.experiment import ReplicationResult
 
 
 def fake_kpis(counts: dict[str, int], replication: int) -> dict[str, float]:
-    """Waits fall as a pool grows; noise depends only on the replication (CRN)."""
+    """Waits fall as a pool grows; noise depends only on the replication (CRN).
+
+    ``clearance_time_min_mean`` adds the waits of ``officers`` and ``docs`` (a tandem:
+    an end-to-end target can be met by trading officers between the two pools).
+    """
     noise = np.random.default_rng([replication]).normal(0.0, 1.0, size=len(counts))
-    out = {"trucks_cleared": 100.0 if min(counts.values()) >= 4 else 60.0}
+    short = min(counts.values()) < 4
+    out = {"trucks_cleared": 60.0 if short else 100.0}
+    out.update(arrived_work=100.0, unfinished_work=40.0 if short else 1.0)
     for (pool, n), e in zip(sorted(counts.items()), noise, strict=True):
         out[f"wait_min_p95[staff/{pool}]"] = 120.0 / n + e
+    out["clearance_time_min_mean"] = (
+        100.0 / counts["officers"] + 400.0 / counts["docs"] + 0.3 * noise[0]
+    )
     return out
 
 
