@@ -111,7 +111,8 @@ def run() -> list[Result]:
     bare_rate = best_rate(bare, repeats=5)
     decisions = engine.assess_many(traffic, 1.0)
     results = [
-        InspectionResult(d, i % 7 == 0, "undervaluation" if i % 7 == 0 else "", 1_000.0) for i, d in enumerate(decisions)
+        InspectionResult(d, i % 7 == 0, "undervaluation" if i % 7 == 0 else "", 1_000.0)
+        for i, d in enumerate(decisions)
     ]
     clock = [1.0]
 

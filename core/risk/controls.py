@@ -1,11 +1,16 @@
 """Targeted controls (布控指令): analyst orders, time-boxed and scoped.
 
 A control selects a share (``target_rate``) of the declarations in its scope for one lane
-between ``start_s`` and ``end_s``; after ``end_s`` it selects nothing. Two controls that
-can hit the same declaration at the same time must agree on lane and rate: otherwise
-which one wins would depend on their order, and the analyst's intent would be lost.
+between ``start_s`` and ``end_s``; after ``end_s`` it selects nothing. Two controls of the
+same scope width that can hit the same declaration at the same time must agree on lane
+and rate: otherwise which one wins would depend on their order, and the analyst's intent
+would be lost.
 A control may name the violation kinds it is after (an IPR control looks for fakes),
 which the decision carries to the officer who inspects.
+
+A control scoped to enterprises is narrower than one scoped to none and is tried first,
+so the two never conflict: an analyst's order on one trader's goods overrides a standing
+control on the same goods (an IPR control, say) for that trader.
 
 Analysts issue controls as a run goes (dozens a day), so the book is indexed by
 enterprise: a declaration is matched only against the controls scoped to its enterprise
@@ -244,22 +249,19 @@ class ControlBook:
         return tuple(c for c in self.controls if c.control_id in self._active)
 
     def candidates(self, declaration: Declaration, now: float) -> list[TargetedControl]:
-        """Return the controls in force at ``now`` that may match ``declaration``, in book order.
+        """Return the controls in force at ``now`` that may match ``declaration``.
 
-        Only the controls scoped to the declaration's enterprise and those scoped to no
-        enterprise are returned; :meth:`TargetedControl.matches` decides the rest.
+        First those scoped to the declaration's enterprise, then those scoped to no
+        enterprise, each in book order; :meth:`TargetedControl.matches` decides the rest.
         """
         self._refresh(now)
         active = self._active
         if not active:
             return []
         own = self._by_enterprise.get(declaration.enterprise_id, ())
-        out = [c for c in self._unscoped if c.control_id in active]
-        if own:
-            out += [c for c in own if c.control_id in active]
-            order = self._order
-            out.sort(key=lambda c: order[c.control_id])
-        return out
+        return [c for c in own if c.control_id in active] + [
+            c for c in self._unscoped if c.control_id in active
+        ]
 
     def _refresh(self, now: float) -> None:
         # Recomputed only when a control starts or ends.
@@ -292,7 +294,8 @@ class ControlBook:
             others = self._by_id.values()
         for other in others:
             same = other.lane is c.lane and other.target_rate == c.target_rate
-            if not same and c.overlaps(other):
+            narrower = bool(c.enterprises) != bool(other.enterprises)  # one takes precedence
+            if not same and not narrower and c.overlaps(other):
                 raise ControlError(
                     f"control {c.control_id!r} (lane {c.lane.label}, target_rate "
                     f"{c.target_rate:g}) overlaps control {other.control_id!r} (lane "

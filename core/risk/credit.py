@@ -11,8 +11,9 @@ a certified enterprise shipping risky goods would be inspected far more often.
 whether one more inspection of a certified class still fits its budget
 (``inspected + 1 ≤ target × (assessed + 1)``) and whether a dishonest declaration must be
 inspected to keep the floor. The reference rate is the general-credit rate of the
-period so far, blended with the previous period's (or, at the start, the policy's own
-expectation) so that a period's first hours do not swing the budget. Memory is fixed.
+period so far, blended with the previous period's (or, at the start, the general-credit
+random-control rate, a lower bound) so that a period's first hours do not swing the
+budget. Memory is fixed.
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ class CreditRule:
     ceilings: Mapping[CreditClass, float] = field(default_factory=lambda: STATUTORY_CEILINGS)
     dishonest_floor: float = 0.8
     period_s: float = _DAY_S
-    margin: float = 0.05
-    prior_declarations: float = 200.0
+    margin: float = 0.1
+    prior_declarations: float = 100.0
 
     def __post_init__(self) -> None:
         """Validate the rule.
@@ -99,8 +100,9 @@ class CreditRule:
     def check_random(self, ratios: Mapping[CreditClass, float], dishonest_rate: float) -> None:
         """Refuse random-control rates that the rule cannot meet.
 
-        Random draws are the fair, auditable sample and are never demoted, so a class's
-        random ratio above its ceiling can never be balanced away.
+        Random draws within the statutory minimum share are never demoted, and a random
+        ratio above the ceiling is the policy's own intent contradicting the rule: both
+        are refused rather than silently balanced away.
 
         Args:
             ratios: Class → random rate as a share of the general-credit random rate
@@ -119,8 +121,8 @@ class CreditRule:
             if ratio > ceiling + 1e-12:
                 raise PolicyError(
                     f"random.ratios.{cls.value}: {ratio:g} above the credit rule's ceiling "
-                    f"{ceiling:g} ({_NAMES[cls]} ≤ {ceiling:g} × 一般信用); random draws are "
-                    "never demoted, so no balancing can meet it"
+                    f"{ceiling:g} ({_NAMES[cls]} ≤ {ceiling:g} × 一般信用): the random rates "
+                    "alone would break the rule"
                 )
         if dishonest_rate < self.dishonest_floor - 1e-12:
             raise PolicyError(
@@ -133,21 +135,22 @@ class CreditRule:
 class CreditBalance:
     """Running per-period counts and the rule's answer for the next decision."""
 
-    __slots__ = ("_k", "_n", "_period", "_ref_prior", "rule")
+    __slots__ = ("_k", "_kp", "_n", "_period", "_ref_prior", "rule")
 
     def __init__(self, rule: CreditRule, expected_general_rate: float) -> None:
         """Start the first period.
 
         Args:
             rule: The credit rule.
-            expected_general_rate: The general-credit inspection rate the policy
-                expects (random rate plus the inspecting lanes' expected rates); the
-                reference before any declaration is seen.
+            expected_general_rate: The general-credit inspection rate to assume before
+                any declaration is seen; a lower bound (the random-control rate) keeps
+                the first hours within the bounds.
         """
         self.rule = rule
         self._period = 0
         self._n = dict.fromkeys(CreditClass, 0)
         self._k = dict.fromkeys(CreditClass, 0)
+        self._kp = dict.fromkeys(CreditClass, 0)  # of which within the random minimum
         self._ref_prior = min(max(expected_general_rate, 0.0), 1.0)
 
     def _roll(self, now: float) -> None:
@@ -157,6 +160,7 @@ class CreditBalance:
             self._period = period
             self._n = dict.fromkeys(CreditClass, 0)
             self._k = dict.fromkeys(CreditClass, 0)
+            self._kp = dict.fromkeys(CreditClass, 0)
 
     def reference(self) -> float:
         """Return the general-credit average inspection rate the ceilings are taken of."""
@@ -165,22 +169,29 @@ class CreditBalance:
         return (self._k[gc] + self._ref_prior * m) / (self._n[gc] + m)
 
     def allows_inspection(
-        self, credit_class: CreditClass, now: float, reserve: bool = True
+        self, credit_class: CreditClass, now: float, reserve: bool = True, protected: float = 0.0
     ) -> bool:
         """Whether one more inspection of ``credit_class`` keeps it under its ceiling.
 
         Args:
             credit_class: The class of the declaration.
             now: Current time in seconds.
-            reserve: Keep the ``margin`` free (goods-driven selections do); without it,
-                the whole ceiling may be used (analysts' targeted controls).
+            reserve: Keep the whole ``margin`` free (goods-driven selections do); without
+                it, half the margin is kept (analysts' targeted controls and random draws
+                above the minimum), as the reference may still fall.
+            protected: The class's statutory random minimum rate, which no balancing may
+                touch: the budget counts its expected draws, not the ones that came, so
+                the minimum's luck does not starve or flood the rest.
         """
         self._roll(now)
         ceiling = self.rule.ceilings.get(credit_class)
         if ceiling is None:
             return True
-        target = ceiling * (1.0 - (self.rule.margin if reserve else 0.0)) * self.reference()
-        return self._k[credit_class] + 1 <= target * (self._n[credit_class] + 1)
+        margin = self.rule.margin if reserve else self.rule.margin / 2
+        target = ceiling * (1.0 - margin) * self.reference()
+        n1 = self._n[credit_class] + 1
+        others = self._k[credit_class] - self._kp[credit_class]
+        return others + 1 + protected * n1 <= target * n1
 
     def requires_inspection(self, credit_class: CreditClass, now: float) -> bool:
         """Whether a dishonest declaration left uninspected would break the floor."""
@@ -189,11 +200,21 @@ class CreditBalance:
             return False
         return self._k[credit_class] < self.rule.dishonest_floor * (self._n[credit_class] + 1)
 
-    def record(self, credit_class: CreditClass, inspected: bool, now: float) -> None:
-        """Count one decided declaration of ``credit_class``."""
+    def record(
+        self, credit_class: CreditClass, inspected: bool, now: float, protected: bool = False
+    ) -> None:
+        """Count one decided declaration of ``credit_class``.
+
+        Args:
+            credit_class: Its class.
+            inspected: Whether its lane scans or opens the goods.
+            now: Current time in seconds.
+            protected: Whether it is a draw within the statutory random minimum.
+        """
         self._roll(now)
         self._n[credit_class] += 1
         self._k[credit_class] += inspected
+        self._kp[credit_class] += inspected and protected
 
     def move(self, credit_class: CreditClass, was: bool, now_inspected: bool) -> None:
         """Count an officer's re-routing of a declaration already counted this period."""

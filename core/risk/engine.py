@@ -23,7 +23,7 @@ from core.risk.controls import ControlBook, TargetedControl
 from core.risk.credit import CreditBalance
 from core.risk.decision import InspectionResult, RiskDecision, SelectionBasis
 from core.risk.draws import Drawer
-from core.risk.errors import DeclarationError
+from core.risk.errors import DeclarationError, PolicyError
 from core.risk.kinds import ViolationKind, parse_kind
 from core.risk.lanes import LaneState
 from core.risk.model import INSPECTION_LANES, CreditClass, Declaration, Direction, Enterprise, Lane
@@ -66,7 +66,9 @@ class RiskEngine:
         learning = self.policy.learning
         self.scorer = Scorer(table, learning.half_life_s, learning.max_learned_values)
         self.compliance = ComplianceMeter()
-        self.credit = CreditBalance(self.policy.credit_rule, self.policy.expected_inspection_rate())
+        self.credit = CreditBalance(
+            self.policy.credit_rule, self.policy.least_general_credit_rate()
+        )
         self.deferred: dict[str, int] = {}  # zone → selections deferred by capacity
         self.findings: dict[ViolationKind, int] = dict.fromkeys(ViolationKind, 0)
         self._drawer = Drawer(seed)
@@ -135,18 +137,23 @@ class RiskEngine:
             if control is not None and control.kinds
             else self.scorer.suspected_kind(parts)
         )
-        if self.policy.credit_rule.enforce and not in_stratum:
-            lane, basis = credit_rule_lane(self.credit, credit, lane, basis, now,
-                                           rnd_policy.lane, reasons)  # fmt: skip
+        minimum = draw < rate * rnd_policy.minimum_share  # the statutory random minimum
+        if self.policy.credit_rule.enforce and not minimum:
+            lane, new_basis = credit_rule_lane(self.credit, credit, lane, basis, now,
+                                               rnd_policy.lane, reasons,
+                                               rate * rnd_policy.minimum_share)  # fmt: skip
+            if new_basis is SelectionBasis.CREDIT_RULE and lane not in INSPECTION_LANES:
+                in_stratum = False  # a demoted draw leaves the sample; the rest stays fair
+            basis = new_basis
         state.record(score, lane)  # the intended lane: a deferral waives, it does not refill
         deferred_from = None
-        minimum = draw < rate * rnd_policy.minimum_share
-        if load is not None and self.policy.capacity.enabled and not minimum:
+        keeps_floor = not self.credit.requires_inspection(credit, now)  # the law before load
+        if load is not None and self.policy.capacity.enabled and not minimum and keeps_floor:
             new = defer_lane(self.policy.capacity, load, lane, basis, kind, reasons)
             if new is not None:
                 self.deferred[declaration.zone] = self.deferred.get(declaration.zone, 0) + 1
                 deferred_from, lane, basis, in_stratum = lane, new, SelectionBasis.DEFERRED, False
-        self.credit.record(credit, lane in INSPECTION_LANES, now)
+        self.credit.record(credit, lane in INSPECTION_LANES, now, minimum)
         self.compliance.count_assessed(credit)
         return RiskDecision(
             declaration.declaration_id,
@@ -215,6 +222,27 @@ class RiskEngine:
         if found and kind:
             self.findings[parse_kind(kind, f"audit of {enterprise_id}.kind")] += 1
         self.scorer.learn((), (("enterprise", enterprise_id),), found, weight, now)
+
+    def update_rule(self, attribute: str, value: str, violations: float, now: float) -> None:
+        """Record an analyst's rule update (风险参数调整): evidence of violations on one value.
+
+        The analyst's finding (an intelligence lead on an enterprise, say) weighs like
+        ``violations`` inspection results that each found one, and fades like them.
+
+        Args:
+            attribute: The table attribute, e.g. ``enterprise``.
+            value: Its value, e.g. the enterprise id.
+            violations: Pseudo-violations the finding is worth (> 0).
+            now: Time of the update in seconds.
+
+        Raises:
+            PolicyError: ``violations`` is not positive.
+        """
+        if not violations > 0:
+            raise PolicyError(
+                f"rule update {attribute}={value}: violations {violations!r} must be > 0"
+            )
+        self.scorer.learn((), ((attribute, value),), True, violations, now)
 
     def selections_deferred(self) -> int:
         """Return how many selections capacity-aware selection has deferred so far."""

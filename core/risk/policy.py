@@ -230,12 +230,13 @@ class RiskPolicy:
         if self.random.lane in INSPECTION_LANES:
             self.credit_rule.check_random(self.random.ratios, self.random.dishonest_rate)
 
-    def expected_inspection_rate(self) -> float:
-        """General-credit inspection rate the policy expects: random plus inspecting lanes."""
-        plan = self.default_plan
-        lanes = sum(plan.expected_rates.get(lane, 0.0) for lane in INSPECTION_LANES)
-        random = self.random.general_credit_rate if self.random.lane in INSPECTION_LANES else 0.0
-        return min(1.0, lanes + random)
+    def least_general_credit_rate(self) -> float:
+        """The general-credit inspection rate the policy guarantees: its random-control rate.
+
+        Random draws are never demoted and general credit has no ceiling, so this is a
+        lower bound; the credit rule starts from it before any declaration is seen.
+        """
+        return self.random.general_credit_rate if self.random.lane in INSPECTION_LANES else 0.0
 
     def plan_for(self, zone: str, direction: Direction) -> LanePlan:
         """Return the lane plan governing ``zone`` and ``direction``."""

@@ -23,12 +23,14 @@ __all__ = ["credit_rule_lane", "criteria_lane", "defer_lane", "top_up_lane"]
 
 _NEXT_LOWER = dict(pairwise(FILL_ORDER))
 # Selections the credit rule may demote: what follows the goods keeps a margin free for
-# analysts' targeted controls, which may use the whole ceiling. Random draws are never
-# demoted (callers skip the random stratum): they are the fair, auditable sample.
+# analysts' targeted controls and random draws above the statutory minimum, which may
+# use the whole ceiling. Draws within the minimum are never demoted (callers skip them):
+# they are the fair, auditable sample the rule can always meet.
 _GOODS_DRIVEN = frozenset(
     {SelectionBasis.CRITERIA, SelectionBasis.MAX_HITS_CAP, SelectionBasis.REROUTED,
      SelectionBasis.TOP_UP}
 )  # fmt: skip
+_ORDERED = frozenset({SelectionBasis.TARGETED_CONTROL, SelectionBasis.RANDOM_CONTROL})
 # Capacity-aware selection may defer only what exists to fill a lane.
 _DEFERRABLE = frozenset({SelectionBasis.TOP_UP, SelectionBasis.RANDOM_CONTROL})
 
@@ -96,24 +98,26 @@ def credit_rule_lane(
     now: float,
     random_lane: Lane,
     reasons: list[str],
+    protected: float = 0.0,
 ) -> tuple[Lane, SelectionBasis]:
     """Keep the credit class's total inspection rate within the rule (企业信用管理).
 
     A certified class at its ceiling has an inspection demoted to documentary review:
-    goods-driven ones (criteria, top-up) once the ceiling less its margin is used, a
-    targeted control once the whole ceiling is; a dishonest declaration that would leave
-    the class below its floor is sent to ``random_lane``. Random draws are never touched:
-    callers skip the random stratum.
+    goods-driven ones (criteria, top-up) once the ceiling less its margin is used; a
+    targeted control, or a random draw above the statutory minimum, once the whole
+    ceiling is. A dishonest declaration that would leave the class below its floor is
+    sent to ``random_lane``. Callers never pass a draw within the statutory minimum;
+    ``protected`` is that minimum's rate, kept free for the draws still to come.
     """
     if lane in INSPECTION_LANES:
-        targeted = basis is SelectionBasis.TARGETED_CONTROL
-        if (basis in _GOODS_DRIVEN or targeted) and not balance.allows_inspection(
-            credit, now, reserve=not targeted
+        goods = basis in _GOODS_DRIVEN
+        if (goods or basis in _ORDERED) and not balance.allows_inspection(
+            credit, now, reserve=goods, protected=protected
         ):
             reasons.append(
                 f"credit_rule(企业信用管理): {credit.value} inspection rate at its ceiling "
                 f"{balance.rule.ceilings[credit]:g} × general-credit {balance.reference():.4f}"
-                " → documentary"
+                f" → documentary ({basis.value} demoted)"
             )
             return Lane.DOCUMENTARY, SelectionBasis.CREDIT_RULE
     elif balance.requires_inspection(credit, now):

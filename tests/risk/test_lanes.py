@@ -18,8 +18,8 @@ from core.risk import (
     lane_rates,
 )
 from tests.risk.helpers import (
-    NO_CREDIT_RULE,
     CHAPTERS,
+    NO_CREDIT_RULE,
     binomial_tolerance,
     declaration,
     population,
