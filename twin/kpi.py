@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.trace import Lifecycle, TraceRecord
+from twin.mechanism_kpis import CaseTally
 from twin.stats import LogHistogram
 
 __all__ = ["KpiAccumulator", "compute_kpis"]
@@ -80,6 +81,7 @@ class KpiAccumulator:
         self._all = _Tally()
         self._by: dict[str, _Tally] = {}
         self._lanes: dict[str, int] = {}
+        self._mechanisms = CaseTally()  # kinds, deferrals, the trader's filings (issue 16)
 
     def __call__(self, rec: TraceRecord) -> None:
         """Observe one record (so the accumulator can be used as a recorder sink)."""
@@ -112,6 +114,7 @@ class KpiAccumulator:
         if rec.lifecycle is Lifecycle.START:
             if rec.time_s >= self.warmup_s:
                 self._arrived[rec.case_id] = rec.time_s
+                self._mechanisms.lodged(rec.attrs)  # the trader's filings, at lodging
             return
         start = self._arrived.pop(rec.case_id, None)
         if start is None:
@@ -119,6 +122,7 @@ class KpiAccumulator:
         minutes = (rec.time_s - start) / 60.0
         a = rec.attrs
         self._all.add(minutes, a)
+        self._mechanisms.add(a)
         for key in (f"flow={a.get('flow', '?')}", f"credit={a.get('credit_class', '?')}"):
             tally = self._by.get(key)
             if tally is None:
@@ -159,6 +163,7 @@ class KpiAccumulator:
             if key.startswith("credit="):
                 out[f"inspection_rate[{key}]"] = g.inspected / g.cases if g.cases else float("nan")
                 out[f"hit_rate[{key}]"] = g.found / g.inspected if g.inspected else float("nan")
+        out.update(self._mechanisms.result())
         out.update(self._resource_kpis(window_h))
         return out
 
