@@ -265,6 +265,8 @@ class AnalystDesk:
             return
         lv = w.scenario.levers.targeting
         self._n += 1
+        book = w.risk.controls  # forget the tallies of controls that ran out (flat memory)
+        self._inspections = {k: v for k, v in self._inspections.items() if book.get(k)}
         kind = likely_kind(w.scenario, chapter)
         control = TargetedControl(
             control_id=f"{_LEAD_PREFIX}{self._n:05d}",

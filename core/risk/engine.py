@@ -138,22 +138,10 @@ class RiskEngine:
             else self.scorer.suspected_kind(parts)
         )
         minimum = draw < rate * rnd_policy.minimum_share  # the statutory random minimum
-        if self.policy.credit_rule.enforce and not minimum:
-            lane, new_basis = credit_rule_lane(self.credit, credit, lane, basis, now,
-                                               rnd_policy.lane, reasons,
-                                               rate * rnd_policy.minimum_share)  # fmt: skip
-            if new_basis is SelectionBasis.CREDIT_RULE and lane not in INSPECTION_LANES:
-                in_stratum = False  # a demoted draw leaves the sample; the rest stays fair
-            basis = new_basis
-        state.record(score, lane)  # the intended lane: a deferral waives, it does not refill
-        deferred_from = None
-        keeps_floor = not self.credit.requires_inspection(credit, now)  # the law before load
-        if load is not None and self.policy.capacity.enabled and not minimum and keeps_floor:
-            new = defer_lane(self.policy.capacity, load, lane, basis, kind, reasons)
-            if new is not None:
-                self.deferred[declaration.zone] = self.deferred.get(declaration.zone, 0) + 1
-                deferred_from, lane, basis, in_stratum = lane, new, SelectionBasis.DEFERRED, False
-        self.credit.record(credit, lane in INSPECTION_LANES, now, minimum)
+        lane, basis, in_stratum, deferred_from = self._rules(
+            declaration.zone, credit, score, state, lane, basis, in_stratum, minimum, kind,
+            rate * rnd_policy.minimum_share, now, load, reasons,
+        )  # fmt: skip
         self.compliance.count_assessed(credit)
         return RiskDecision(
             declaration.declaration_id,
@@ -295,6 +283,41 @@ class RiskEngine:
     def compliance_estimate(self) -> ComplianceEstimate:
         """Return the volume-weighted non-compliance estimate from the random stratum."""
         return self.compliance.overall()
+
+    def _rules(
+        self,
+        zone: str,
+        credit: CreditClass,
+        score: float,
+        state: LaneState,
+        lane: Lane,
+        basis: SelectionBasis,
+        in_stratum: bool,
+        minimum: bool,
+        kind: ViolationKind | None,
+        protected: float,
+        now: float,
+        load: ZoneLoad | None,
+        reasons: list[str],
+    ) -> tuple[Lane, SelectionBasis, bool, Lane | None]:
+        """The credit rule, then capacity-aware deferral; both count what they did."""
+        if self.policy.credit_rule.enforce and not minimum:
+            lane, new_basis = credit_rule_lane(self.credit, credit, lane, basis, now,
+                                               self.policy.random.lane, reasons,
+                                               protected)  # fmt: skip
+            if new_basis is SelectionBasis.CREDIT_RULE and lane not in INSPECTION_LANES:
+                in_stratum = False  # a demoted draw leaves the sample; the rest stays fair
+            basis = new_basis
+        state.record(score, lane)  # the intended lane: a deferral waives, it does not refill
+        deferred_from = None
+        keeps_floor = not self.credit.requires_inspection(credit, now)  # the law before load
+        if load is not None and self.policy.capacity.enabled and not minimum and keeps_floor:
+            new = defer_lane(self.policy.capacity, load, lane, basis, kind, reasons)
+            if new is not None:
+                self.deferred[zone] = self.deferred.get(zone, 0) + 1
+                deferred_from, lane, basis, in_stratum = lane, new, SelectionBasis.DEFERRED, False
+        self.credit.record(credit, lane in INSPECTION_LANES, now, minimum)
+        return lane, basis, in_stratum, deferred_from
 
     def _credit(
         self, declaration: Declaration, enterprise: Enterprise | None, reasons: list[str]
