@@ -22,7 +22,7 @@ from twin.duties import duty_cny, tax_steps, verified
 from twin.filing import Filed, enterprise_filing, file_records
 from twin.gate_process import pass_gate
 from twin.inspection import inspect
-from twin.review import review_declaration
+from twin.review import feed_back, review_declaration
 from twin.world import World, staff_task
 
 __all__ = ["clearance"]
@@ -57,6 +57,8 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
     agencies = env.timeout(filed.agency_wait_s)  # other agencies answer meanwhile
     yield from file_records(w, case, filed)
     found = _found_by_computer(w, case)
+    if found:
+        feed_back(w, case, decision, True)  # the closed loop learns from the system's finds too
     gate = w.gates[_gate_ref(w, case, flow.zone)]
     w.ledger.declare(case, gate.ref, env.now)
     if _batched(w, case):
@@ -65,9 +67,9 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
         )
         lane = Lane.AUTO_RELEASE if lane < Lane.SCAN else lane
     elif _declared_before_gate(w, case):
-        found = (yield from review_declaration(w, case, decision)) or found
+        found = (yield from review_declaration(w, case, decision, found)) or found
     else:
-        env.process(_declare_later(w, case, decision))
+        env.process(_declare_later(w, case, decision, found))
     yield from _transit_and_escort(w, case)
     if lane >= Lane.SCAN and not found:
         found = yield from inspect(w, case, decision)
@@ -178,9 +180,11 @@ def _gate_ref(w: World, case: Case, zone: str) -> str:
     return w.scenario.site.gates_of(zone, flow_line(flow))[0].ref
 
 
-def _declare_later(w: World, case: Case, decision: RiskDecision) -> Generator[Any, Any, None]:
+def _declare_later(
+    w: World, case: Case, decision: RiskDecision, reported: bool
+) -> Generator[Any, Any, None]:
     """The full declaration follows entry within its deadline and is reviewed then."""
     yield w.env.timeout(case.times["late_filing"])
     w.counters.late_declarations += 1
-    yield from review_declaration(w, case, decision)
+    yield from review_declaration(w, case, decision, reported)
     w.ledger.released(case, w.env.now)

@@ -31,8 +31,14 @@ def needs_review(w: World, lane: Lane) -> bool:
     return lane not in (Lane.AUTO_RELEASE, Lane.POST_AUDIT)
 
 
-def review_declaration(w: World, case: Case, decision: RiskDecision) -> Generator[Any, Any, bool]:
-    """Review the declaration of ``case`` if needed; return whether a violation was found."""
+def review_declaration(
+    w: World, case: Case, decision: RiskDecision, reported: bool = False
+) -> Generator[Any, Any, bool]:
+    """Review the declaration of ``case`` if needed; return whether a violation was found.
+
+    ``reported``: the computer already found the violation and its result went back to the
+    risk table; the review's result is then not reported a second time.
+    """
     lv, zone = w.scenario.levers, case.flow.zone
     found = False
     if needs_review(w, decision.lane):
@@ -46,7 +52,7 @@ def review_declaration(w: World, case: Case, decision: RiskDecision) -> Generato
             w, w.unit(StaffRole.DOCUMENT_REVIEW, zone), "doc_review", case.case_id, duration
         )
         found = finds(w.scenario, "documentary", case, decision, float(case.u[_U_DOC]))
-        if decision.lane == Lane.DOCUMENTARY:
+        if decision.lane == Lane.DOCUMENTARY and not reported:
             feed_back(w, case, decision, found)
     if case.u[_U_APPROVAL] < w.scenario.uncertainties.approval_share:
         yield from approve(w, case.case_id, zone, case.times["approval"], case.times["handoff"])
