@@ -48,12 +48,16 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
     env, cid, flow = w.env, case.case_id, case.flow
     ent = case.enterprise
     filed = enterprise_filing(w, case)  # what the trader lodged, with customs and others
-    w.rec.emit(cid, "clearance", Lifecycle.START, flow.zone, env.now,
-               {"flow": flow.kind, **_filed(w, filed)})  # fmt: skip
     load = w.load.of(w, flow.zone) if w.scenario.levers.capacity_aware_selection else None
     decision = w.risk.assess(case.declaration, _core_enterprise(ent), env.now, load)
     decision = w.desk.review(case, decision)  # pre-arrival review by a free analyst
     lane = decision.lane
+    # The lane is recorded when decided, so a case still in inspection at the horizon
+    # counts towards its class's inspection rate (the credit rule's measure).
+    w.rec.emit(cid, "clearance", Lifecycle.START, flow.zone, env.now,
+               {"flow": flow.kind, **_filed(w, filed),
+                "credit_class": decision.credit_class.value,
+                "decided_lane": lane.label})  # fmt: skip
     agencies = env.timeout(filed.agency_wait_s)  # other agencies answer meanwhile
     yield from file_records(w, case, filed)
     found = _found_by_computer(w, case)

@@ -1,8 +1,16 @@
 """KPIs of the plan's mechanisms: kinds, deferrals, filings, analysts' and auditors' work.
 
 :class:`CaseTally` reads the attributes of clearance STOP records (cases arriving after
-the warm-up, like every case KPI of :mod:`twin.kpi`); :func:`mechanism_kpis` reads the
-analysts' desk, the audit office and the engine at the end of a run.
+the warm-up, like every case KPI of :mod:`twin.kpi`) and, for what is known when a
+declaration is lodged — the trader's filings, the lane decided —, of START records;
+:func:`mechanism_kpis` reads the analysts' desk, the audit office and the engine at the
+end of a run.
+
+``decided_inspection_rate`` (overall, and by credit class: the credit rule's measure) is
+the share of declarations lodged in the window whose decided lane scans or opens the
+goods, cases still in inspection at the horizon included. ``inspection_rate`` of
+:mod:`twin.kpi` counts cleared cases only, so inspections still queued at the horizon
+pull it down, the more so the longer the inspection queues.
 """
 
 from __future__ import annotations
@@ -11,12 +19,15 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from core.risk import CreditClass
 from ftz_spec.violations import VIOLATION_KINDS
 
 if TYPE_CHECKING:
     from twin.world import World
 
 __all__ = ["CASE_KPIS", "MECHANISM_KPIS", "CaseTally", "mechanism_kpis"]
+
+_INSPECTING = ("scan", "physical")
 
 # Names (``[kind=…]`` stands for one KPI per violation kind): the catalogue's source.
 CASE_KPIS = (
@@ -35,6 +46,8 @@ CASE_KPIS = (
     "filing_h_per_declaration",
     "agency_wait_h_mean",
     "record_filings",
+    "decided_inspection_rate",
+    "decided_inspection_rate[credit=…]",
 )
 MECHANISM_KPIS = (
     "risk_results_processed",
@@ -80,6 +93,7 @@ class CaseTally:
         self.filing_h = 0.0
         self.agency_cases = 0
         self.agency_wait_h = 0.0
+        self.decided: dict[str, list[int]] = {}  # credit class → [declarations, inspected]
 
     def add(self, a: Mapping[str, Any]) -> None:
         """Count one cleared case from its STOP record's attributes."""
@@ -111,6 +125,10 @@ class CaseTally:
         if a.get("agencies"):
             self.agency_cases += 1
             self.agency_wait_h += float(a.get("agency_wait_h", 0.0))
+        if "credit_class" in a:
+            slot = self.decided.setdefault(str(a["credit_class"]), [0, 0])
+            slot[0] += 1
+            slot[1] += a.get("decided_lane") in _INSPECTING
 
     def result(self) -> dict[str, float]:
         """Return the case KPIs (see :data:`CASE_KPIS`)."""
@@ -136,6 +154,12 @@ class CaseTally:
             self.agency_wait_h / self.agency_cases if self.agency_cases else math.nan
         )
         out["record_filings"] = float(self.records)
+        lodged, inspected = (sum(v[i] for v in self.decided.values()) for i in (0, 1))
+        out["decided_inspection_rate"] = inspected / lodged if lodged else math.nan
+        for cls in CreditClass:
+            n_cls, inspected = self.decided.get(cls.value, (0, 0))
+            rate = inspected / n_cls if n_cls else math.nan
+            out[f"decided_inspection_rate[credit={cls.value}]"] = rate
         return out
 
 
