@@ -4,21 +4,41 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, NonNegativeFloat, PositiveFloat, PositiveInt, field_validator
+from pydantic import (
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    field_validator,
+)
 
 from core.gate import DeviceKind
 from ftz_spec.base import Ident, Model, Probability
 from ftz_spec.dists import Dist, Exponential, Fixed, LogNormal, Triangular
+from ftz_spec.violations import (
+    CHECKS,
+    VIOLATION_KINDS,
+    Filing,
+    Intelligence,
+    ViolationKindSpec,
+    default_kinds,
+)
 
 __all__ = [
+    "CHECKS",
     "CREDIT_CLASSES",
+    "VIOLATION_KINDS",
     "DeviceUncertainty",
     "Enterprises",
+    "Filing",
     "Flow",
     "FlowKind",
+    "Intelligence",
     "Outage",
     "Times",
     "Uncertainties",
+    "ViolationKindSpec",
 ]
 
 FlowKind = Literal[
@@ -75,6 +95,11 @@ class Enterprises(Model):
     violation_scale: NonNegativeFloat = Field(
         default=1.0, description="What-if multiplier on every propensity"
     )
+    propensity_sigma: NonNegativeFloat = Field(
+        default=1.0,
+        description="Log-normal spread of propensities within a class (mean kept): how much "
+        "violations concentrate in a few enterprises (assumption)",
+    )
     size_sigma: NonNegativeFloat = Field(
         default=1.2, description="Log-normal spread of traffic shares"
     )
@@ -101,8 +126,12 @@ class Enterprises(Model):
             "94",
             "95",
             "73",
+            "49",
+            "24",
         ),
         min_length=2,
+        description="HS chapters traded; 49 (printed matter) and 24 (tobacco) carry the "
+        "plan's section 二(五) risks",
     )
     origins: tuple[str, ...] = Field(
         default=("US", "JP", "KR", "DE", "VN", "TW", "HK", "FR", "IT", "TH"), min_length=1
@@ -190,9 +219,6 @@ class Times(Model):
     risk_analysis_min: Dist = Field(
         default=Fixed(value=3.0), description="Analyst time per inspection result fed back"
     )
-    risk_daily_h: NonNegativeFloat = Field(
-        default=2.0, description="Analyst hours per analyst-day for targeting work"
-    )
     support_h_per_staff_day: NonNegativeFloat = Field(
         default=0.2, description="Support hours each staff member causes per day"
     )
@@ -206,6 +232,44 @@ class Times(Model):
     transfer_escort_min: Dist = Field(
         default=LogNormal(mean=10.0, sd=4.0),
         description="Officer time per escorted transfer without self-transport",
+    )
+    prearrival_review_min: Dist = Field(
+        default=LogNormal(mean=8.0, sd=3.0),
+        description="Analyst's pre-arrival review of one high-risk declaration",
+    )
+    desk_audit_h: Dist = Field(
+        default=LogNormal(mean=6.0, sd=3.0), description="Desk audit (书面稽查) of an enterprise"
+    )
+    self_audit_review_h: Dist = Field(
+        default=LogNormal(mean=2.0, sd=1.0),
+        description="Review of an enterprise's self-audit (企业自查)",
+    )
+    desk_check_h: Dist = Field(
+        default=Fixed(value=1.0),
+        description="Post-clearance check of one declaration sent to the post-audit lane",
+    )
+    record_filing_review_min: Dist = Field(
+        default=LogNormal(mean=20.0, sd=8.0), description="Officer review of one record filing"
+    )
+    agency_response_h: Dist = Field(
+        default=Triangular(low=0.5, mode=2.0, high=6.0),
+        description="One other agency's answer to a separate filing",
+    )
+    agency_response_single_window_h: Dist = Field(
+        default=Triangular(low=0.1, mode=0.3, high=1.0),
+        description="Every agency's answer through the single window (in parallel)",
+    )
+    tax_review_min: Dist = Field(
+        default=LogNormal(mean=3.0, sd=1.5),
+        description="Real-time tax review of a taxed declaration (实时审核)",
+    )
+    duty_payment_h: Dist = Field(
+        default=Triangular(low=0.25, mode=1.0, high=4.0),
+        description="Waiting for duty to be paid before release",
+    )
+    port_transit_h: Dist = Field(
+        default=Triangular(low=0.5, mode=1.5, high=4.0),
+        description="Port transit formality (转关) before entry without direct entry",
     )
 
 
@@ -240,6 +304,46 @@ class Uncertainties(Model):
         default={"documentary": 0.25, "scan": 0.6, "physical": 0.9, "post_audit": 0.5},
         description="Chance that a check of this kind finds a violation that is there",
     )
+    violation_kinds: dict[str, ViolationKindSpec] = Field(
+        default_factory=default_kinds, description="The plan's violation kinds (section 二(五))"
+    )
+    targeted_detection_boost: PositiveFloat = Field(
+        default=1.25,
+        description="Detection multiplier when the officer knows the kind to look for",
+    )
+    intelligence: Intelligence = Intelligence()
+    filing: Filing = Filing()
+    materials_duty_rate: Probability = Field(
+        default=0.05, description="Duty rate on imported materials (selective taxation)"
+    )
+    materials_value_share: Probability = Field(
+        default=0.6, description="Imported materials' share of a processed good's value"
+    )
+    audit_detection: dict[str, Probability] = Field(
+        default={"on_site": 1.0, "desk": 0.7, "self_audit": 0.4},
+        description="Reach of each audit method (稽查方式) on the post-audit detection figure",
+    )
+    verification_share: Probability = Field(
+        default=0.05, description="Self-assessed taxed declarations verified by audit"
+    )
+    monitoring_posts: NonNegativeInt = Field(
+        default=1,
+        description="Gate officers each zone keeps at its own video and fence-alarm monitors "
+        "around the clock when there is no central monitoring platform (assumption)",
+    )
+    video_inspection_share: Probability = Field(
+        default=0.4,
+        description="Physical inspections one officer can do with a video terminal",
+    )
+    manifest_shows_hidden: Probability = Field(
+        default=0.4,
+        description="Share of smuggled shipments whose carrier's manifest shows the real "
+        "packages and weight (so the three documents disagree)",
+    )
+    pre_classification_detection: Probability = Field(
+        default=0.5,
+        description="Share of misclassifications the pre-classification database catches",
+    )
     duty_rate: Probability = Field(
         default=0.098, description="Mean import duty rate, 2013 simple average MFN tariff 9.8%"
     )
@@ -247,3 +351,32 @@ class Uncertainties(Model):
     devices: dict[DeviceKind, DeviceUncertainty] = Field(default_factory=dict)
     times: Times = Times()
     outages: tuple[Outage, ...] = ()
+
+    @field_validator("violation_kinds")
+    @classmethod
+    def _known_kinds(cls, v: dict[str, ViolationKindSpec]) -> dict[str, ViolationKindSpec]:
+        unknown = set(v) - set(VIOLATION_KINDS)
+        if unknown:
+            raise ValueError(
+                f"unknown violation kind {sorted(unknown)[0]!r}; known: {', '.join(VIOLATION_KINDS)}"
+            )
+        return v
+
+    @field_validator("audit_detection")
+    @classmethod
+    def _known_methods(cls, v: dict[str, float]) -> dict[str, float]:
+        known = ("on_site", "desk", "self_audit")
+        unknown = set(v) - set(known)
+        if unknown:
+            raise ValueError(
+                f"unknown audit method {sorted(unknown)[0]!r}; known: {', '.join(known)}"
+            )
+        return v
+
+    @field_validator("detection")
+    @classmethod
+    def _known_checks(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = set(v) - set(CHECKS)
+        if unknown:
+            raise ValueError(f"unknown check {sorted(unknown)[0]!r}; known: {', '.join(CHECKS)}")
+        return v

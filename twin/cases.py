@@ -2,6 +2,13 @@
 
 Every case draws the same fixed set of random numbers from its flow's stream whatever
 the levers, so two scenarios see the same shipments (common random numbers).
+
+Pre-drawn uniforms ``u`` by index: 0 enterprise, 1 chapter, 2 origin, 3 violation,
+4 its kind, 5 undervaluation depth, 6 heading, 7 plate swap, 8–9 plate, 10 late filing,
+11 pre-classification check, 12 pre-arrival review, 13 other agencies, 14 new record
+filing, 15 video inspection, 16 document review, 17 scan and inspection, 18 post-audit
+check and adaptation, 19 approval, 20–21 container, 22 tax verification sample, 23 uses
+of a record, 24 misclassified heading.
 """
 
 from __future__ import annotations
@@ -20,12 +27,12 @@ from ftz_spec import Flow, Scenario
 from twin.enterprises import EnterpriseAgent, EnterpriseModel
 from twin.gate_process import Truck, transfer_plan
 
-__all__ = ["Case", "new_case"]
+__all__ = ["Case", "likely_kind", "new_case", "violation_kind"]
 
 _PROVINCES = "沪苏浙皖鲁"
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-_KINDS = ("undervaluation", "undervaluation", "misclassification", "prohibited")
-_N_UNIFORMS = 16
+_N_UNIFORMS = 32
+_TAXED = ("second_line_import", "bonded_exhibition")
 _OWNERS = ("COS", "CSQ", "MSK", "EMC", "OOL", "CMA", "HLC", "ONE")
 _VEHICLE_TARE_KG = 15_000.0  # tractor and trailer (assumption)
 _CONTAINER_TARE_KG = 3_800.0  # 40-foot container (ISO 668)
@@ -43,7 +50,8 @@ class Case:
         declaration: What is declared (the core sees only this).
         chapter: HS chapter of the goods.
         true_value_cny: The real customs value.
-        violation: ``""`` or the kind of violation really present.
+        violation: ``""`` or the kind of violation really present (a
+            :class:`core.risk.ViolationKind` value).
         revenue_at_stake_cny: Duties and VAT lost if the violation is not found.
         truck: The truck and its gate pass.
         u: Pre-drawn uniforms for later decisions (detection, adaptation …).
@@ -108,34 +116,86 @@ def _truck(case_id: str, flow: Flow, pass_plate: str, real_plate: str, weight: f
     )
 
 
+def violation_kind(scenario: Scenario, chapter: str, u: float) -> str:
+    """Return the kind of a violation in goods of ``chapter``, drawn from uniform ``u``.
+
+    Weights are each kind's ``weight × chapter weight`` (its trade profile); goods that no
+    kind's profile covers fall back to the kinds' own weights.
+    """
+    kinds = scenario.uncertainties.violation_kinds
+    names = sorted(kinds)
+    weights = [
+        kinds[k].weight * kinds[k].chapters.get(chapter, kinds[k].other_chapters) for k in names
+    ]
+    total = sum(weights)
+    if total <= 0:
+        weights = [kinds[k].weight for k in names]
+        total = sum(weights)
+    if total <= 0:
+        return ""
+    x, acc = u * total, 0.0
+    for name, wgt in zip(names, weights, strict=True):
+        acc += wgt
+        if x < acc:
+            return name
+    return names[-1]
+
+
+def likely_kind(scenario: Scenario, chapter: str) -> str:
+    """Return the kind most likely in goods of ``chapter`` (an analyst's expectation), or ``""``."""
+    kinds = scenario.uncertainties.violation_kinds
+    weight = {k: s.weight * s.chapters.get(chapter, s.other_chapters) for k, s in kinds.items()}
+    best = max(sorted(weight), key=lambda k: weight[k], default="")
+    return best if best and weight[best] > 0 else ""
+
+
+def _stake(
+    scenario: Scenario, kind: str, value: float, u: float, taxed: bool
+) -> tuple[float, float, float]:
+    """Return ``(declared value, true value, revenue at stake)`` of a violation of ``kind``."""
+    unc = scenario.uncertainties
+    spec = unc.violation_kinds.get(kind)
+    vat, duty = unc.vat_rate, unc.duty_rate
+    if spec is None or spec.revenue == "none":
+        return value, value, 0.0
+    if spec.revenue == "value_gap":  # declared at 30-70 % of the real value
+        declared = value * (0.3 + 0.4 * u)
+        gap = value - declared
+        return declared, value, (gap * duty + gap * (1 + duty) * vat) if taxed else 0.0
+    if spec.revenue == "rate_gap":  # declared under a heading with a lower duty rate
+        return value, value, value * spec.rate_gap * (1 + vat) if taxed else 0.0
+    hidden = value * spec.hidden_share  # hidden goods: their whole duty and VAT
+    return value, value + hidden, (hidden * duty + hidden * (1 + duty) * vat) if taxed else 0.0
+
+
 def new_case(
     scenario: Scenario, flow: Flow, n: int, rng: np.random.Generator, enterprises: EnterpriseModel
 ) -> Case:
     """Draw the ``n``-th case of ``flow`` from the flow's own stream ``rng``."""
-    unc = scenario.uncertainties
-    u = rng.random(_N_UNIFORMS + 8)  # a fixed count whatever the levers (CRN)
+    u = rng.random(_N_UNIFORMS)  # a fixed count whatever the levers (CRN)
     ent = enterprises.pick(float(u[0]))
     chapter = ent.chapters[int(u[1] * len(ent.chapters))]
     ent.shipped[chapter] = ent.shipped.get(chapter, 0) + 1
     origin = ent.origins[int(u[2] * len(ent.origins))]
+    unc = scenario.uncertainties
     value = unc.enterprises.value_per_truck_cny.sample(rng)
     weight = max(1.0, unc.enterprises.weight_per_truck_kg.sample(rng))
-    violation = _KINDS[int(u[4] * len(_KINDS))] if u[3] < ent.violation_probability(chapter) else ""
-    declared, at_stake = value, 0.0
-    taxed = flow.kind in ("second_line_import", "bonded_exhibition")
-    if violation in ("undervaluation", "misclassification"):
-        declared = value * (0.3 + 0.4 * float(u[5]))
-        if taxed:
-            gap = value - declared
-            at_stake = gap * unc.duty_rate + gap * (1 + unc.duty_rate) * unc.vat_rate
-    heading = f"{int(u[6] * 99) + 1:02d}"
+    p = ent.violation_probability(chapter)
+    violation = violation_kind(scenario, chapter, float(u[4])) if u[3] < p else ""
+    taxed = flow.kind in _TAXED
+    declared, true_value, at_stake = value, value, 0.0
+    if violation:
+        declared, true_value, at_stake = _stake(scenario, violation, value, float(u[5]), taxed)
+    heading = int(u[6] * 99) + 1
+    if violation == "misclassification":  # declared under another heading of the chapter
+        heading = (heading + 1 + int(u[24] * 97)) % 99 + 1
     case_id = f"{flow.id}#{n}"
     decl = Declaration(
         declaration_id=case_id,
         enterprise_id=ent.enterprise_id,
         procedure=Procedure(flow.kind),
         zone=flow.zone,
-        lines=(GoodsLine(chapter + heading, origin, declared, weight),),
+        lines=(GoodsLine(f"{chapter}{heading:02d}", origin, declared, weight),),
         route=f"to:{flow.to}" if flow.to else (f"from:{flow.place}" if flow.place else ""),
     )
     plate = _plate(u[8:])
@@ -156,9 +216,18 @@ def new_case(
         "physical": t.physical_inspection_min.sample(rng) * 60.0,
         "escort": t.transfer_escort_min.sample(rng) * 60.0,
         "late_filing": float(u[10]) * 72 * 3600.0,  # filed within 3 days of entry (assumption)
+        "prearrival_review": t.prearrival_review_min.sample(rng) * 60.0,
+        "record_review": t.record_filing_review_min.sample(rng) * 60.0,
+        "tax_review": t.tax_review_min.sample(rng) * 60.0,
+        "duty_payment": t.duty_payment_h.sample(rng) * 3600.0,
+        "port_transit": t.port_transit_h.sample(rng) * 3600.0,
+        "desk_check": t.desk_check_h.sample(rng) * 3600.0,
+        "agency_single_window": t.agency_response_single_window_h.sample(rng) * 3600.0,
     }
+    for i in range(unc.filing.max_agencies):  # one answer per agency filed separately
+        times[f"agency_{i}"] = t.agency_response_h.sample(rng) * 3600.0
     truck = _truck(
         case_id, flow, plate, other if swapped else plate, weight, u, times, ent, chapter,
         transfer_plan(scenario, flow),
     )  # fmt: skip
-    return Case(case_id, flow, ent, decl, chapter, value, violation, at_stake, truck, u, times)
+    return Case(case_id, flow, ent, decl, chapter, true_value, violation, at_stake, truck, u, times)

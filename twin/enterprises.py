@@ -46,7 +46,9 @@ class EnterpriseAgent(mesa.Agent):
             str(o) for o in rng.choice(spec.origins, size=min(2, len(spec.origins)), replace=False)
         )
         base = spec.violation_propensity.get(self.credit_class, 0.0) * spec.violation_scale
-        self.propensity = float(min(1.0, base * rng.lognormal(0.0, 0.5)))
+        # Mean-preserving spread: violations concentrate in a few enterprises.
+        sigma = spec.propensity_sigma
+        self.propensity = float(min(1.0, base * rng.lognormal(-sigma * sigma / 2, sigma)))
         self.violation_chapter: str = self.chapters[int(rng.integers(n_ch))]
         self.found_days: deque[int] = deque()  # days on which customs found a violation
         self.inspected: dict[str, int] = dict.fromkeys(self.chapters, 0)
@@ -90,13 +92,36 @@ class EnterpriseModel(mesa.Model):
         for i in range(spec.count):
             EnterpriseAgent(self, i, spec, rng)
         self.roster: list[EnterpriseAgent] = sorted(self.agents, key=lambda a: a.unique_id)  # type: ignore[arg-type,return-value]
+        self._by_id = {a.enterprise_id: a for a in self.roster}
         sizes = np.array([a.size for a in self.roster])
         self._cum = np.cumsum(sizes / sizes.sum())
+        # Expected violations per day ∝ size × propensity: where true leads point. Not at
+        # dishonest enterprises, whose goods are inspected at ≥ 80 % already.
+        bad = np.array(
+            [a.size * a.propensity * (a.credit_class != "dishonest") for a in self.roster]
+        )
+        self._bad = np.cumsum(bad / bad.sum()) if bad.sum() > 0 else self._cum
 
     def pick(self, u: float) -> EnterpriseAgent:
         """Return the enterprise shipping next, chosen by size from a uniform ``u``."""
         i = int(np.searchsorted(self._cum, u, side="right"))
         return self.roster[min(i, len(self.roster) - 1)]
+
+    def pick_violator(self, u: float) -> EnterpriseAgent:
+        """Return an enterprise chosen by its expected violations (size × propensity).
+
+        This is what good intelligence points at; the truth never leaves the twin.
+        """
+        i = int(np.searchsorted(self._bad, u, side="right"))
+        return self.roster[min(i, len(self.roster) - 1)]
+
+    def by_id(self, enterprise_id: str) -> EnterpriseAgent:
+        """Return the enterprise ``enterprise_id``.
+
+        Raises:
+            KeyError: No such enterprise.
+        """
+        return self._by_id[enterprise_id]
 
     def inspected(self, agent: EnterpriseAgent, chapter: str) -> None:
         """Note that a shipment of ``agent`` in ``chapter`` was inspected."""

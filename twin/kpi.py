@@ -18,6 +18,7 @@ from typing import Any
 from core.trace import Lifecycle, TraceRecord
 from twin.histogram import CensoredHistogram
 from twin.kpi_resources import ResourceTally
+from twin.mechanism_kpis import CaseTally
 
 __all__ = ["KpiAccumulator", "compute_kpis"]
 
@@ -101,6 +102,7 @@ class KpiAccumulator:
         self._all = _Tally()
         self._by: dict[str, _Tally] = {}
         self._lanes: dict[str, int] = {}
+        self._mechanisms = CaseTally()  # kinds, deferrals, the trader's filings (issue 16)
 
     def __call__(self, rec: TraceRecord) -> None:
         """Observe one record (so the accumulator can be used as a recorder sink)."""
@@ -139,6 +141,7 @@ class KpiAccumulator:
         if rec.lifecycle is Lifecycle.START:
             if self.warmup_s <= rec.time_s < self.horizon_s:
                 self._arrived[cid] = (rec.time_s, str(rec.attrs.get("flow", "?")))
+                self._mechanisms.lodged(rec.attrs)  # the trader's filings, at lodging
             elif rec.time_s < self.warmup_s:
                 self._early.add(cid)
             return
@@ -151,6 +154,7 @@ class KpiAccumulator:
         minutes = (rec.time_s - arrived[0]) / 60.0
         a = rec.attrs
         self._all.add(minutes, a, inspected)
+        self._mechanisms.add(a)
         for key in (f"flow={a.get('flow', arrived[1])}", f"credit={a.get('credit_class', '?')}"):
             self._tally(key).add(minutes, a, inspected)
         lane = str(a.get("lane", "auto_release"))
@@ -182,6 +186,7 @@ class KpiAccumulator:
                 out[f"trucks_inspected[{key}]"] = float(g.inspected)
                 out[f"inspection_rate[{key}]"] = g.inspected / g.cases if g.cases else math.nan
                 out[f"hit_rate[{key}]"] = g.hits / g.inspected if g.inspected else math.nan
+        out.update(self._mechanisms.result())
         open_waits = [(k[2], t) for k, (t, w, _) in self._open.items() if w]
         open_service = [(k[2], t, n) for k, (t, w, n) in self._open.items() if not w]
         out.update(self._res.result(self._end(), open_waits, open_service))

@@ -23,13 +23,17 @@ from ftz_spec.risk import risk_setup
 from hardware_models import create_device
 from hardware_models.sim import PUBLISHED_SENSOR_PARAMS, SimSensorParams
 from twin.arrivals import arrivals
+from twin.audit_office import AuditOffice
 from twin.cases import new_case
 from twin.clearance import clearance
 from twin.enterprises import EnterpriseModel
 from twin.gate_process import GateSite
 from twin.ledger_link import LedgerLink
+from twin.mechanism_kpis import mechanism_kpis
+from twin.monitoring import start_zone_monitoring
 from twin.rng import Streams
 from twin.staff import Staff, staff_seconds
+from twin.targeting import AnalystDesk
 from twin.topology import build_topology
 from twin.workload import daily_round
 from twin.world import World
@@ -115,6 +119,8 @@ class Twin:
             pairing={p.id: simpy.Resource(env, capacity=1) for p in scenario.site.staff_pools},
             ledger=LedgerLink(enterprises, risk),
         )
+        self.world.desk = AnalystDesk(self.world)
+        self.world.office = AuditOffice(self.world)
         for ref, assembly in scenario_gates(scenario).items():
             self.world.gates[ref] = self._build_site(assembly)
 
@@ -210,6 +216,9 @@ class Twin:
                 )
             )
         w.env.process(daily_round(w))
+        w.desk.start()
+        w.office.start()
+        start_zone_monitoring(w)
         for outage in w.scenario.uncertainties.outages:
             w.env.process(self._outage(outage))
         if progress is not None:
@@ -281,4 +290,5 @@ class Twin:
             "violator_adaptations": float(w.enterprises.adaptations),
             **w.ledger.kpis(),
             "estimated_noncompliance": float(getattr(est, "rate", float("nan"))),
+            **mechanism_kpis(w),
         }

@@ -12,6 +12,7 @@ from typing import Any
 from core.risk import InspectionResult, Lane, RiskDecision
 from ftz_spec import StaffRole
 from twin.cases import Case
+from twin.detection import finds
 from twin.world import World, staff_task
 
 __all__ = ["feed_back", "needs_review", "review_declaration"]
@@ -30,20 +31,28 @@ def needs_review(w: World, lane: Lane) -> bool:
     return lane not in (Lane.AUTO_RELEASE, Lane.POST_AUDIT)
 
 
-def review_declaration(w: World, case: Case, decision: RiskDecision) -> Generator[Any, Any, bool]:
-    """Review the declaration of ``case`` if needed; return whether a violation was found."""
+def review_declaration(
+    w: World, case: Case, decision: RiskDecision, reported: bool = False
+) -> Generator[Any, Any, bool]:
+    """Review the declaration of ``case`` if needed; return whether a violation was found.
+
+    ``reported``: the computer already found the violation and its result went back to the
+    risk table; the review's result is then not reported a second time.
+    """
     lv, zone = w.scenario.levers, case.flow.zone
     found = False
     if needs_review(w, decision.lane):
         if not lv.paperless:
             yield w.env.timeout(case.times["paper_delivery"])  # paper documents must arrive first
         duration = case.times["doc_review_paperless" if lv.paperless else "doc_review"]
+        if lv.unified_record_lists:  # one record-list format: fewer fields to check
+            f = w.scenario.uncertainties.filing
+            duration *= f.fields_unified / f.fields_per_declaration
         yield from staff_task(
             w, w.unit(StaffRole.DOCUMENT_REVIEW, zone), "doc_review", case.case_id, duration
         )
-        p = w.scenario.uncertainties.detection.get("documentary", 0.0)
-        found = bool(case.violation and case.u[_U_DOC] < p)
-        if decision.lane == Lane.DOCUMENTARY:
+        found = finds(w.scenario, "documentary", case, decision, float(case.u[_U_DOC]))
+        if decision.lane == Lane.DOCUMENTARY and not reported:
             feed_back(w, case, decision, found)
     if case.u[_U_APPROVAL] < w.scenario.uncertainties.approval_share:
         yield from approve(w, case.case_id, zone, case.times["approval"], case.times["handoff"])
@@ -66,23 +75,19 @@ def approve(
 
 
 def feed_back(w: World, case: Case, decision: RiskDecision, found: bool) -> None:
-    """Close the loop (闭合管理回路): an inspection result goes back to the risk table."""
+    """Close the loop (闭合管理回路): an inspection result goes back to the risk table.
+
+    The enterprise learns at once that it was inspected (or caught); the table learns
+    when an analyst has processed the result (:meth:`twin.targeting.AnalystDesk.feed_back`).
+    """
     result = InspectionResult(
         decision,
         found,
         case.violation if found else "",
         case.revenue_at_stake_cny if found else 0.0,
     )
-    w.risk.feedback(result, w.env.now)
     w.counters.feedback += 1
     w.enterprises.inspected(case.enterprise, case.chapter)
     if found:
         w.enterprises.caught(case.enterprise, float(case.u[_U_APPROVAL - 1]))
-    analyst = w.staff.unit(StaffRole.RISK_ANALYSIS, None)
-    if analyst is not None:
-        minutes = w.scenario.uncertainties.times.risk_analysis_min.sample(
-            w.streams.get("risk_analysis")
-        )
-        w.env.process(
-            staff_task(w, analyst, "risk_feedback", case.case_id, minutes * 60.0, priority=1)
-        )
+    w.desk.feed_back(case, result)

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ALL_AUTO_RISK_POLICY", "scenario_data"]
+__all__ = ["ALL_AUTO_FILING", "ALL_AUTO_LEVERS", "ALL_AUTO_RISK_POLICY", "scenario_data"]
 
 # A risk policy that releases everything automatically: reduces the twin to its gates.
+# The credit rule is off: its floor would send dishonest enterprises to inspection.
 ALL_AUTO_RISK_POLICY: dict[str, Any] = {
     "lanes": {
         "expected_rates": {"physical": 0.0, "scan": 0.0, "documentary": 0.0, "post_audit": 0.0},
         "criteria": {"physical": 1.0, "scan": 1.0, "documentary": 1.0},
     },
     "plans": [],
+    "credit_rule": {"enforce": False},
+}
+# Nothing between declaration and gate: no other agencies, no new record filings, no
+# analyst review, no standing section 二(五) controls.
+ALL_AUTO_FILING: dict[str, Any] = {"agency_share": 0.0, "new_record_share": 0.0}
+ALL_AUTO_LEVERS: dict[str, Any] = {
+    "targeting": {"prearrival_review": False},
+    "ipr_protection": False,
+    "printed_matter_control": False,
 }
 
 
@@ -40,6 +50,7 @@ def scenario_data(
     }
     if all_auto:
         levers.update(random_control_scale=0.0, risk_policy=ALL_AUTO_RISK_POLICY)
+        levers.update(ALL_AUTO_LEVERS)
     full_time = {"roster": "shifts", "availability": 1.0}
     return {
         "name": "one_gate",
@@ -85,6 +96,7 @@ def scenario_data(
                 }
             ],
             "enterprises": {"count": 50},
+            **({"filing": ALL_AUTO_FILING} if all_auto else {}),
             "plate_mismatch_rate": mismatch,
             "approval_share": 0.0,
             "devices": {

@@ -1,8 +1,9 @@
 """Work that is not about one truck: the daily round of the organisation.
 
 Every day: enterprises apply the credit rules (Mesa step), consolidated declarations are
-filed for batch movements, processing-trade write-offs are due, post-clearance audits run
-by plan, IT maintains the devices, support staff serve everyone, analysts target.
+filed for batch movements, processing-trade write-offs are due, IT maintains the devices,
+support staff serve everyone. Analysts' targeting and post-clearance audit are driven by
+their officers' time (:mod:`twin.targeting`, :mod:`twin.audit_office`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def daily_round(w: World) -> Generator[Any, Any, None]:
     # One stream per kind of work: a lever that changes how much of one there is (the
     # write-off lever) leaves the draws of every other unchanged (common random numbers).
     rng = {
-        k: w.streams.get(f"workload/{k}") for k in ("support", "risk", "it", "write_off", "audit")
+        k: w.streams.get(f"workload/{k}") for k in ("support", "it", "write_off")
     }
     zones = [z.id for z in w.scenario.site.zones]
     writeoff_share = _traffic_shares(w, zones)
@@ -35,16 +36,6 @@ def daily_round(w: World) -> Generator[Any, Any, None]:
         w.enterprises.step()
         _file_batch_declarations(w, day)
         _spread(w, rng["support"], StaffRole.SUPPORT, None, "support", _support_hours(w), 0.5)
-        for zone in zones:
-            _spread(
-                w,
-                rng["risk"],
-                StaffRole.RISK_ANALYSIS,
-                zone,
-                "risk_targeting",
-                w.scenario.uncertainties.times.risk_daily_h,
-                1.0,
-            )
         _spread(w, rng["it"], StaffRole.IT, None, "device_maintenance", _maintenance_hours(w), 0.5)
         if day % 7 < 5:  # write-off is desk work of the working week
             hours = _writeoff_hours(w)
@@ -53,7 +44,6 @@ def daily_round(w: World) -> Generator[Any, Any, None]:
                     w, rng["write_off"], StaffRole.DOCUMENT_REVIEW, zone, "write_off",
                     hours * writeoff_share[zone], 1.0,
                 )  # fmt: skip
-        _plan_audits(w, rng["audit"], day)
         yield w.env.timeout((day + 1) * _DAY - w.env.now)
 
 
@@ -137,48 +127,3 @@ def _file_batch_declarations(w: World, day: int) -> None:
             w.env.process(
                 staff_task(w, unit, "batch_review", decl.declaration_id, 1800.0, priority=1)
             )
-
-
-def _plan_audits(w: World, rng: Any, day: int) -> None:
-    """Run today's share of the differentiated audit plan (差别化稽查)."""
-    unit = w.staff.unit(StaffRole.AUDIT, None)
-    if unit is None or day % 7:
-        return  # planned weekly, on Mondays
-    agents = {a.enterprise_id: a for a in w.enterprises.roster}
-    plans = w.risk.audit_plan(
-        Enterprise(a.enterprise_id, CreditClass(a.credit_class)) for a in w.enterprises.roster
-    )
-    hours = w.scenario.uncertainties.times.post_audit_h
-    p_find = w.scenario.uncertainties.detection.get("post_audit", 0.0)
-    for plan in plans:
-        if rng.random() < plan.audits_per_year / 52.0:
-            w.counters.audits += 1
-            w.env.process(
-                _audit(
-                    w,
-                    unit,
-                    plan.enterprise_id,
-                    hours.sample(rng) * 3600.0,
-                    p_find,
-                    agents,
-                    rng.random(),
-                )
-            )
-
-
-def _audit(
-    w: World,
-    unit: Any,
-    eid: str,
-    duration_s: float,
-    p_find: float,
-    agents: dict[str, Any],
-    u: float,
-) -> Generator[Any, Any, None]:
-    yield from staff_task(w, unit, "post_audit", f"audit:{eid}", duration_s, priority=1)
-    slot = w.missed.get(eid)
-    if slot and slot[0] > 0 and u < p_find:
-        w.counters.audit_findings += int(slot[0])
-        w.counters.revenue_recovered_cny += slot[1]
-        w.enterprises.caught(agents[eid], u / max(p_find, 1e-9))
-        w.missed.pop(eid)

@@ -1,15 +1,16 @@
 """The world of one replication: every SimPy resource, the core's engines and the truth.
 
-Built once by :func:`twin.model.build_world` (the simulation composition root); the
-processes in :mod:`twin.clearance`, :mod:`twin.review`, :mod:`twin.inspection` and
-:mod:`twin.workload` only read and use it.
+Built once by :class:`twin.model.Twin` (the simulation composition root); the processes
+in :mod:`twin.clearance`, :mod:`twin.review`, :mod:`twin.inspection`, :mod:`twin.workload`,
+the analysts' desk (:mod:`twin.targeting`) and the audit office (:mod:`twin.audit_office`)
+only read and use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import simpy
@@ -20,9 +21,14 @@ from ftz_spec import Scenario, StaffRole
 from twin.enterprises import EnterpriseModel
 from twin.gate_process import GateSite
 from twin.ledger_link import LedgerLink
+from twin.load import InspectionLoad
 from twin.rng import Streams
 from twin.staff import Staff, StaffUnit
 from twin.topology import travel_time_min
+
+if TYPE_CHECKING:
+    from twin.audit_office import AuditOffice
+    from twin.targeting import AnalystDesk
 
 __all__ = ["Counters", "World", "staff_task"]
 
@@ -61,8 +67,12 @@ class World:
     batch_today: dict[tuple[str, str], list[float]] = field(
         default_factory=dict
     )  # (enterprise, zone)
-    missed: dict[str, list[float]] = field(default_factory=dict)  # enterprise -> [count, revenue]
+    # enterprise → violation kind → [count, revenue] that clearance missed (for audit)
+    missed: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     down: set[str] = field(default_factory=set)  # resources out of service, e.g. '<zone>/h986'
+    load: InspectionLoad = field(default_factory=InspectionLoad)
+    desk: AnalystDesk = field(default=None)  # type: ignore[assignment]  # set by the root
+    office: AuditOffice = field(default=None)  # type: ignore[assignment]  # set by the root
     _drive: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def drive_s(self, a: str, b: str) -> float:

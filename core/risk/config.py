@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypeVar
 
+from core.risk.capacity import CapacityPolicy
 from core.risk.controls import ControlBook
+from core.risk.credit import STATUTORY_CEILINGS, CreditRule
 from core.risk.errors import PolicyError
 from core.risk.model import CreditClass, Direction, Lane
 from core.risk.policy import LanePlan, LearningPolicy, RandomControlPolicy, RiskPolicy
@@ -75,13 +77,18 @@ def policy_from_mapping(data: Mapping[str, Any]) -> RiskPolicy:
 
     Keys: ``lanes`` (default plan), ``plans`` (list of plans with ``zone`` and
     ``direction``), ``random``, ``learning`` (``half_life_days``, ``max_learned_values``,
-    ``random_stratum_only``), ``rate_horizon``, ``score_window``, ``recalibrate_every``.
+    ``random_stratum_only``), ``credit_rule`` (``enforce``, ``ceilings``,
+    ``dishonest_floor``, ``period_days``, ``margin``), ``capacity`` (``enabled``,
+    ``queue_per_officer``, ``scan_queue_per_scanner``), ``rate_horizon``,
+    ``score_window``, ``recalibrate_every``.
 
     Raises:
         PolicyError: Unknown key, lane, credit class or direction, or a bad value; the
-            message names the path.
+            message names the path. Random-control rates the credit rule cannot meet
+            are refused naming the class and the ratio.
     """
     top = {"lanes", "plans", "random", "learning", "rate_horizon", "score_window"}
+    top |= {"credit_rule", "capacity"}
     _no_extra("policy", data, top | {"recalibrate_every"})
     plans: dict[tuple[str, Direction], LanePlan] = {}
     for i, entry in enumerate(data.get("plans") or []):
@@ -102,6 +109,8 @@ def policy_from_mapping(data: Mapping[str, Any]) -> RiskPolicy:
             plans=plans,
             random=_random(data.get("random") or {}),
             learning=_learning(data.get("learning") or {}),
+            credit_rule=_credit_rule(data.get("credit_rule") or {}),
+            capacity=_capacity(data.get("capacity") or {}),
             **windows,
         ),
     )
@@ -122,10 +131,9 @@ def _plan(where: str, data: Mapping[str, Any]) -> LanePlan:
 
 def _random(data: Mapping[str, Any]) -> RandomControlPolicy:
     where = "policy.random"
-    _no_extra(where, data, frozenset({"general_credit_rate", "ratios", "dishonest_rate", "lane"}))
-    kwargs: dict[str, Any] = {
-        k: float(v) for k, v in data.items() if k in ("general_credit_rate", "dishonest_rate")
-    }
+    numbers = ("general_credit_rate", "dishonest_rate", "minimum_share")
+    _no_extra(where, data, frozenset({*numbers, "ratios", "lane"}))
+    kwargs: dict[str, Any] = {k: float(v) for k, v in data.items() if k in numbers}
     if "ratios" in data:
         defaults = dict(RandomControlPolicy().ratios)
         for cls, v in data["ratios"].items():
@@ -149,6 +157,42 @@ def _learning(data: Mapping[str, Any]) -> LearningPolicy:
     if "random_stratum_only" in data:
         kwargs["random_stratum_only"] = bool(data["random_stratum_only"])
     return _wrap(where, lambda: LearningPolicy(**kwargs))
+
+
+def _credit_rule(data: Mapping[str, Any]) -> CreditRule:
+    where = "policy.credit_rule"
+    keys = {"enforce", "ceilings", "dishonest_floor", "period_days", "margin"}
+    _no_extra(where, data, keys)
+    kwargs: dict[str, Any] = {k: float(data[k]) for k in ("dishonest_floor", "margin") if k in data}
+    if "enforce" in data:
+        kwargs["enforce"] = _bool(data["enforce"], f"{where}.enforce")
+    if "period_days" in data:
+        kwargs["period_s"] = float(data["period_days"]) * _DAY_S
+    if "ceilings" in data:
+        if not isinstance(data["ceilings"], Mapping):
+            raise PolicyError(f"{where}.ceilings: expected a mapping, got {data['ceilings']!r}")
+        ceilings = dict(STATUTORY_CEILINGS)
+        for cls, v in data["ceilings"].items():
+            ceilings[_enum(CreditClass, cls, f"{where}.ceilings")] = float(v)
+        kwargs["ceilings"] = ceilings
+    return _wrap(where, lambda: CreditRule(**kwargs))
+
+
+def _capacity(data: Mapping[str, Any]) -> CapacityPolicy:
+    where = "policy.capacity"
+    _no_extra(where, data, {"enabled", "queue_per_officer", "scan_queue_per_scanner"})
+    kwargs: dict[str, Any] = {
+        k: float(data[k]) for k in ("queue_per_officer", "scan_queue_per_scanner") if k in data
+    }
+    if "enabled" in data:
+        kwargs["enabled"] = _bool(data["enabled"], f"{where}.enabled")
+    return _wrap(where, lambda: CapacityPolicy(**kwargs))
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise PolicyError(f"{where}: expected true or false, got {value!r}")
+    return value
 
 
 def _wrap(where: str, build: Callable[[], _T]) -> _T:

@@ -1,9 +1,20 @@
 """Targeted controls (布控指令): analyst orders, time-boxed and scoped.
 
 A control selects a share (``target_rate``) of the declarations in its scope for one lane
-between ``start_s`` and ``end_s``; after ``end_s`` it selects nothing. Two controls that
-can hit the same declaration at the same time must agree on lane and rate: otherwise
-which one wins would depend on their order, and the analyst's intent would be lost.
+between ``start_s`` and ``end_s``; after ``end_s`` it selects nothing. Two controls of the
+same scope width that can hit the same declaration at the same time must agree on lane
+and rate: otherwise which one wins would depend on their order, and the analyst's intent
+would be lost.
+A control may name the violation kinds it is after (an IPR control looks for fakes),
+which the decision carries to the officer who inspects.
+
+A control scoped to enterprises is narrower than one scoped to none and is tried first,
+so the two never conflict: an analyst's order on one trader's goods overrides a standing
+control on the same goods (an IPR control, say) for that trader.
+
+Analysts issue controls as a run goes (dozens a day), so the book is indexed by
+enterprise: a declaration is matched only against the controls scoped to its enterprise
+and those scoped to none, and a new control is checked for conflicts against those only.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.risk.errors import ControlError
+from core.risk.kinds import ViolationKind, parse_kind
 from core.risk.model import Declaration, Lane
 
 __all__ = ["ControlBook", "TargetedControl"]
@@ -29,6 +41,7 @@ _KEYS = frozenset(
         "hs_prefixes",
         "origins",
         "zones",
+        "kinds",
         "reason",
     }
 )
@@ -49,6 +62,7 @@ class TargetedControl:
         origins: Origin countries in scope; empty means any.
         zones: Zone ids in scope; empty means any.
         reason: The analyst's reason, copied into each selection.
+        kinds: Violation kinds the control is after; empty means any.
     """
 
     control_id: str
@@ -61,6 +75,7 @@ class TargetedControl:
     origins: frozenset[str] = frozenset()
     zones: frozenset[str] = frozenset()
     reason: str = ""
+    kinds: frozenset[ViolationKind] = frozenset()
 
     def __post_init__(self) -> None:
         """Validate the control.
@@ -104,6 +119,9 @@ class TargetedControl:
                 origins=_names(data, "origins"),
                 zones=_names(data, "zones"),
                 reason=str(data.get("reason", "")),
+                kinds=frozenset(
+                    parse_kind(k, "kinds", ControlError) for k in _names(data, "kinds")
+                ),
             )
         except ControlError as exc:
             raise ControlError(f"{where}: {exc}") from None
@@ -157,7 +175,7 @@ def _names(data: Mapping[str, Any], key: str) -> frozenset[str]:
 
 
 class ControlBook:
-    """A validated set of targeted controls, with the active ones cached per time."""
+    """A validated set of targeted controls, indexed by enterprise, active ones cached."""
 
     def __init__(self, controls: Iterable[TargetedControl] = ()) -> None:
         """Validate ``controls`` as a whole.
@@ -166,9 +184,16 @@ class ControlBook:
             ControlError: Duplicate ids, or overlapping controls with different lanes or
                 target rates; the message names both.
         """
-        self.controls: tuple[TargetedControl, ...] = tuple(controls)
-        _check_conflicts(self.controls)
-        self._active: tuple[TargetedControl, ...] = ()
+        self.controls: tuple[TargetedControl, ...] = ()
+        self._by_id: dict[str, TargetedControl] = {}
+        self._by_enterprise: dict[str, list[TargetedControl]] = {}
+        self._unscoped: list[TargetedControl] = []
+        self._order: dict[str, int] = {}
+        for c in controls:
+            self._check(c)
+            self._insert(c)
+        self.controls = tuple(self._by_id.values())
+        self._active: frozenset[str] = frozenset()
         self._valid_from = math.inf
         self._valid_until = -math.inf
 
@@ -184,32 +209,93 @@ class ControlBook:
         return cls(TargetedControl.from_mapping(d, f"controls[{i}]") for i, d in enumerate(data))
 
     def with_control(self, control: TargetedControl) -> ControlBook:
-        """Return a new book with ``control`` added.
+        """Return a new book with ``control`` added (checked against the controls it can meet).
 
         Raises:
             ControlError: It conflicts with a control already in the book.
         """
-        return ControlBook((*self.controls, control))
+        self._check(control)
+        return ControlBook._from_checked((*self.controls, control))
+
+    def without(self, control_id: str) -> ControlBook:
+        """Return a new book without the control ``control_id`` (withdrawn); unknown ids are ignored."""
+        if control_id not in self._by_id:
+            return self
+        return ControlBook._from_checked(c for c in self.controls if c.control_id != control_id)
+
+    def pruned(self, now: float) -> ControlBook:
+        """Return a new book without the controls that expired before ``now`` (flat memory)."""
+        if all(c.end_s > now for c in self.controls):
+            return self
+        return ControlBook._from_checked(c for c in self.controls if c.end_s > now)
+
+    @classmethod
+    def _from_checked(cls, controls: Iterable[TargetedControl]) -> ControlBook:
+        book = cls.__new__(cls)
+        book._by_id, book._by_enterprise, book._unscoped, book._order = {}, {}, [], {}
+        for c in controls:
+            book._insert(c)
+        book.controls = tuple(book._by_id.values())
+        book._active, book._valid_from, book._valid_until = frozenset(), math.inf, -math.inf
+        return book
+
+    def get(self, control_id: str) -> TargetedControl | None:
+        """Return the control ``control_id``, or None."""
+        return self._by_id.get(control_id)
 
     def active(self, now: float) -> tuple[TargetedControl, ...]:
-        """Return the controls in force at ``now``; recomputed only when one starts or ends."""
+        """Return the controls in force at ``now``, in book order."""
+        self._refresh(now)
+        return tuple(c for c in self.controls if c.control_id in self._active)
+
+    def candidates(self, declaration: Declaration, now: float) -> list[TargetedControl]:
+        """Return the controls in force at ``now`` that may match ``declaration``.
+
+        First those scoped to the declaration's enterprise, then those scoped to no
+        enterprise, each in book order; :meth:`TargetedControl.matches` decides the rest.
+        """
+        self._refresh(now)
+        active = self._active
+        if not active:
+            return []
+        own = self._by_enterprise.get(declaration.enterprise_id, ())
+        return [c for c in own if c.control_id in active] + [
+            c for c in self._unscoped if c.control_id in active
+        ]
+
+    def _refresh(self, now: float) -> None:
+        # Recomputed only when a control starts or ends.
         if not self._valid_from <= now < self._valid_until:
-            self._active = tuple(c for c in self.controls if c.is_active(now))
+            self._active = frozenset(c.control_id for c in self.controls if c.is_active(now))
             edges = [t for c in self.controls for t in (c.start_s, c.end_s)]
             self._valid_from = max((t for t in edges if t <= now), default=-math.inf)
             self._valid_until = min((t for t in edges if t > now), default=math.inf)
-        return self._active
 
+    def _insert(self, c: TargetedControl) -> None:
+        self._order[c.control_id] = len(self._order)
+        self._by_id[c.control_id] = c
+        if c.enterprises:
+            for e in c.enterprises:
+                self._by_enterprise.setdefault(e, []).append(c)
+        else:
+            self._unscoped.append(c)
 
-def _check_conflicts(controls: Sequence[TargetedControl]) -> None:
-    seen: set[str] = set()
-    for i, c in enumerate(controls):
-        if c.control_id in seen:
+    def _check(self, c: TargetedControl) -> None:
+        if c.control_id in self._by_id:
             raise ControlError(f"control {c.control_id!r}: duplicate control_id")
-        seen.add(c.control_id)
-        for other in controls[:i]:
+        if c.enterprises:
+            seen: dict[str, TargetedControl] = {o.control_id: o for o in self._unscoped}
+            for e in c.enterprises:
+                seen.update((o.control_id, o) for o in self._by_enterprise.get(e, ()))
+            others: Iterable[TargetedControl] = sorted(
+                seen.values(), key=lambda o: self._order[o.control_id]
+            )
+        else:
+            others = self._by_id.values()
+        for other in others:
             same = other.lane is c.lane and other.target_rate == c.target_rate
-            if not same and c.overlaps(other):
+            narrower = bool(c.enterprises) != bool(other.enterprises)  # one takes precedence
+            if not same and not narrower and c.overlaps(other):
                 raise ControlError(
                     f"control {c.control_id!r} (lane {c.lane.label}, target_rate "
                     f"{c.target_rate:g}) overlaps control {other.control_id!r} (lane "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.risk.kinds import ViolationKind
 from core.risk.model import CreditClass, Direction, Lane
 from core.risk.scorer import Contribution, FactorKey
 
@@ -20,6 +21,8 @@ class SelectionBasis(StrEnum):
     REROUTED = "rerouted"  # criterion hit moved to another lane by capacity
     RANDOM_CONTROL = "random_control"  # 随机布控
     TOP_UP = "top_up"  # filled to the lane's expected rate, riskiest first
+    CREDIT_RULE = "credit_rule"  # 企业信用管理: demoted under a ceiling or raised to the floor
+    DEFERRED = "deferred"  # capacity-aware: moved to scan or post-clearance audit by load
     NONE = "none"  # nothing selected: automatic release
 
 
@@ -64,6 +67,10 @@ class RiskDecision:
         time_s: When it was decided, in seconds.
         factor_keys: Attribute values to learn from; all goods lines, not only the
             riskiest.
+        suspected_kind: The violation kind the selecting control names or the table's
+            tagged factors point to (``""`` when none), so the officer knows what to
+            look for.
+        deferred_from: The lane a capacity-aware deferral moved it from, or None.
     """
 
     declaration_id: str
@@ -82,6 +89,8 @@ class RiskDecision:
     control_id: str
     time_s: float
     factor_keys: tuple[FactorKey, ...]
+    suspected_kind: str = ""
+    deferred_from: Lane | None = None
 
     @property
     def explanation(self) -> tuple[FactorShare, ...]:
@@ -105,7 +114,7 @@ class InspectionResult:
     Attributes:
         decision: The decision that sent the declaration to inspection.
         violation_found: Whether a violation was found.
-        kind: Kind of violation, e.g. ``undervaluation``; ``""`` when none.
+        kind: Kind of violation found, a :class:`ViolationKind` value; ``""`` when none.
         revenue_at_stake_cny: Duties and taxes at stake in CNY, ≥ 0.
     """
 
@@ -113,3 +122,8 @@ class InspectionResult:
     violation_found: bool
     kind: str = ""
     revenue_at_stake_cny: float = 0.0
+
+    @property
+    def violation_kind(self) -> ViolationKind | None:
+        """The kind found, or None (``kind`` is checked by the engine on feedback)."""
+        return ViolationKind(self.kind) if self.kind else None

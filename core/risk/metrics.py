@@ -12,12 +12,17 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.risk.credit import CreditRule
 from core.risk.decision import InspectionResult, RiskDecision
+from core.risk.kinds import ViolationKind
 from core.risk.model import INSPECTION_LANES, CreditClass, Lane
 
 __all__ = [
     "DetectionReport",
+    "KindTally",
     "credit_class_ratios",
+    "credit_rule_breaches",
+    "detection_by_kind",
     "detection_report",
     "hit_rate",
     "inspection_rate_by_credit_class",
@@ -145,3 +150,68 @@ def detection_report(
         wasted,
         wasted / inspections if inspections else math.nan,
     )
+
+
+def credit_rule_breaches(
+    rates: dict[CreditClass, float], rule: CreditRule | None = None
+) -> list[str]:
+    """Return the credit rule's bounds that ``rates`` break, in words (empty when kept).
+
+    Args:
+        rates: Credit class → average inspection rate, e.g. from
+            :func:`inspection_rate_by_credit_class`.
+        rule: The rule; the statutory one if None.
+    """
+    rule = rule or CreditRule()
+    ref = rates.get(CreditClass.GENERAL_CREDIT, math.nan)
+    out = []
+    for cls, ceiling in rule.ceilings.items():
+        r = rates.get(cls, math.nan)
+        if not math.isnan(r) and not math.isnan(ref) and r > ceiling * ref + 1e-12:
+            out.append(f"{cls.value}: {r:.4f} > {ceiling:g} × general_credit {ref:.4f}")
+    d = rates.get(CreditClass.DISHONEST, math.nan)
+    if not math.isnan(d) and d < rule.dishonest_floor - 1e-12:
+        out.append(f"dishonest: {d:.4f} < floor {rule.dishonest_floor:g}")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class KindTally:
+    """What clearance found and missed of one violation kind.
+
+    Attributes:
+        violations: Declarations that truly held the kind.
+        found: Of those, found at clearance.
+        missed: ``violations - found``.
+        detection_rate: ``found / violations`` (NaN without violations).
+    """
+
+    violations: int
+    found: int
+    missed: int
+    detection_rate: float
+
+
+def detection_by_kind(
+    outcomes: Iterable[tuple[str, bool]],
+) -> dict[ViolationKind, KindTally]:
+    """Count found and missed violations by kind.
+
+    Args:
+        outcomes: ``(true_kind, found)`` per declaration; ``true_kind`` is a
+            :class:`ViolationKind` value or ``""`` for a compliant declaration.
+
+    Returns:
+        Kind → tally, for every kind.
+    """
+    n = dict.fromkeys(ViolationKind, 0)
+    k = dict.fromkeys(ViolationKind, 0)
+    for kind, found in outcomes:
+        if kind:
+            v = ViolationKind(kind)
+            n[v] += 1
+            k[v] += bool(found)
+    return {
+        v: KindTally(n[v], k[v], n[v] - k[v], k[v] / n[v] if n[v] else math.nan)
+        for v in ViolationKind
+    }

@@ -1,10 +1,11 @@
-"""Tunable rules of the risk engine: lane plans, random control and learning.
+"""Tunable rules of the risk engine: lanes, random control, learning, credit, capacity.
 
 Defaults follow the anchors named in the issue: ASYCUDA's selectivity (expected rate per
 lane filled red → yellow → blue, criteria with a selection rate and a cap on hits without
-selection) and China's credit-class rules for random control (随机布控): the average
-inspection rate of advanced-certified enterprises ≤ 20 % and of general-certified ≤ 50 %
-of the general-credit average; dishonest enterprises ≥ 80 %.
+selection) and China's credit-class rules (企业信用管理): the average inspection rate of
+advanced-certified enterprises ≤ 20 % and of general-certified ≤ 50 % of the
+general-credit average; dishonest enterprises ≥ 80 % — kept on the total rate by
+:mod:`core.risk.credit`, and checked against random control here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from core.risk.capacity import CapacityPolicy
+from core.risk.credit import CreditRule
 from core.risk.errors import PolicyError
-from core.risk.model import CreditClass, Direction, Lane
+from core.risk.model import INSPECTION_LANES, CreditClass, Direction, Lane
 
 __all__ = [
     "FILL_ORDER",
@@ -117,12 +120,16 @@ class RandomControlPolicy:
             ≤ 0.2, general-certified ≤ 0.5 under the credit rules).
         dishonest_rate: Rate for dishonest enterprises (失信企业, ≥ 0.8 under the rules).
         lane: Lane a random selection is sent to.
+        minimum_share: Share of each class's rate that is the statutory minimum: a draw
+            below ``rate × minimum_share`` is never deferred by capacity-aware
+            selection; draws above it may be when inspection is saturated.
     """
 
     general_credit_rate: float = 0.03
     ratios: Mapping[CreditClass, float] = field(default_factory=lambda: _DEFAULT_RATIOS)
     dishonest_rate: float = 0.8
     lane: Lane = Lane.PHYSICAL
+    minimum_share: float = 0.5
 
     def __post_init__(self) -> None:
         """Validate the rates.
@@ -133,6 +140,7 @@ class RandomControlPolicy:
         """
         _check_unit("random.general_credit_rate", self.general_credit_rate)
         _check_unit("random.dishonest_rate", self.dishonest_rate)
+        _check_unit("random.minimum_share", self.minimum_share)
         for cls, ratio in self.ratios.items():
             _check_unit(f"random.ratios.{cls.value}", ratio)
         adv = self.ratios.get(CreditClass.ADVANCED_CERTIFIED, 0.2)
@@ -187,6 +195,10 @@ class RiskPolicy:
         plans: ``(zone, direction)`` → plan; zone ``"*"`` matches every zone.
         random: Random-control rules.
         learning: Closed-loop learning rules.
+        credit_rule: Bounds on each credit class's total inspection rate, kept by
+            balancing selections; random rates it can never meet are refused.
+        capacity: Capacity-aware selection (off by default: selection is then a
+            function of the declarations alone).
         rate_horizon: Declarations over which running lane rates are averaged
             (exponentially weighted) per zone and direction.
         score_window: Recent scores kept per zone and direction for top-up thresholds.
@@ -197,21 +209,34 @@ class RiskPolicy:
     plans: Mapping[tuple[str, Direction], LanePlan] = field(default_factory=dict)
     random: RandomControlPolicy = field(default_factory=RandomControlPolicy)
     learning: LearningPolicy = field(default_factory=LearningPolicy)
+    credit_rule: CreditRule = field(default_factory=CreditRule)
+    capacity: CapacityPolicy = field(default_factory=CapacityPolicy)
     rate_horizon: int = 5_000
     score_window: int = 4_096
     recalibrate_every: int = 256
 
     def __post_init__(self) -> None:
-        """Validate the window sizes.
+        """Validate the window sizes and that the credit rule can be met.
 
         Raises:
-            PolicyError: A window or horizon below its minimum.
+            PolicyError: A window or horizon below its minimum, or random-control rates
+                the credit rule can never meet (naming the class and the ratio).
         """
         if self.rate_horizon < 10 or self.score_window < 32 or self.recalibrate_every < 1:
             raise PolicyError(
                 f"rate_horizon {self.rate_horizon} (≥ 10), score_window {self.score_window} "
                 f"(≥ 32), recalibrate_every {self.recalibrate_every} (≥ 1)"
             )
+        if self.random.lane in INSPECTION_LANES:
+            self.credit_rule.check_random(self.random.ratios, self.random.dishonest_rate)
+
+    def least_general_credit_rate(self) -> float:
+        """The general-credit inspection rate the policy guarantees: its random-control rate.
+
+        Random draws are never demoted and general credit has no ceiling, so this is a
+        lower bound; the credit rule starts from it before any declaration is seen.
+        """
+        return self.random.general_credit_rate if self.random.lane in INSPECTION_LANES else 0.0
 
     def plan_for(self, zone: str, direction: Direction) -> LanePlan:
         """Return the lane plan governing ``zone`` and ``direction``."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from core.risk.kinds import ViolationKind
 from core.risk.model import Declaration, GoodsLine
 from core.risk.table import ATTRIBUTES, RiskTable, logit
 
@@ -66,6 +67,7 @@ class Scorer:
             self._contrib[attribute][value] = x
             self._prior[(attribute, value)] = 1.0 / (1.0 + math.exp(-(self.base_log_odds + x)))
         self._state: dict[FactorKey, list[float]] = {}  # [violations, observations, t_s]
+        self._kinds = dict(table.kinds)
 
     def score(
         self, declaration: Declaration, credit_class: str
@@ -163,6 +165,24 @@ class Scorer:
             st[2] = max(now, st[2])
             p = (prior.get(key, base) * m + st[0]) / (m + st[1])
             self._contrib[key[0]][key[1]] = logit(p) - self.base_log_odds
+
+    def suspected_kind(self, contributions: Iterable[Contribution]) -> ViolationKind | None:
+        """Return the kind the risk-raising tagged factors point to most, or None.
+
+        Each factor tagged with kinds in the table adds its positive log-odds to each of
+        its kinds; the kind with the largest sum wins (ties: the kinds' declared order).
+        """
+        if not self._kinds:
+            return None
+        totals: dict[ViolationKind, float] = {}
+        for a, v, x in contributions:
+            if x > 0.0:
+                for k in self._kinds.get((a, v), ()):
+                    totals[k] = totals.get(k, 0.0) + x
+        if not totals:
+            return None
+        order = list(ViolationKind)
+        return max(totals, key=lambda k: (totals[k], -order.index(k)))
 
     def rate(self, attribute: str, value: str) -> float:
         """Return the current violation rate of one attribute value.

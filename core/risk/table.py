@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from core.risk.errors import RiskTableError
+from core.risk.kinds import ViolationKind, parse_kind
 
 __all__ = ["ATTRIBUTES", "VALUE_BANDS", "RiskTable", "logit"]
 
@@ -53,7 +54,7 @@ _BAND_NAMES = frozenset(name for name, _ in VALUE_BANDS)
 _TOP_KEYS = frozenset(
     {"base_rate", "prior_strength", "attributes", "reference_value_per_kg", "factors"}
 )
-_FACTOR_KEYS = frozenset({"attribute", "value", "rate", "note", "source"})
+_FACTOR_KEYS = frozenset({"attribute", "value", "rate", "kinds", "note", "source"})
 _EPS = 1e-6
 
 
@@ -76,6 +77,10 @@ class RiskTable:
         rates: ``(attribute, value)`` → prior violation rate in [0, 1].
         reference_value_per_kg: HS chapter (2 digits) or heading (4 digits) → reference
             value in CNY/kg for the ``value_per_kg`` attribute.
+        kinds: ``(attribute, value)`` → the violation kinds the factor signals (a factor
+            can target kinds: chapter 49 signals harmful printed matter, a value far
+            below the reference signals undervaluation). A decision names the kind its
+            risk-raising tagged factors point to most.
     """
 
     base_rate: float
@@ -84,6 +89,7 @@ class RiskTable:
     learnable: frozenset[str] = frozenset(ATTRIBUTES)
     rates: Mapping[tuple[str, str], float] = field(default_factory=dict)
     reference_value_per_kg: Mapping[str, float] = field(default_factory=dict)
+    kinds: Mapping[tuple[str, str], frozenset[ViolationKind]] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> RiskTable:
@@ -92,7 +98,7 @@ class RiskTable:
         Args:
             data: Keys ``base_rate``, optional ``prior_strength``, ``attributes``
                 (name → ``{weight, learn}``), ``reference_value_per_kg`` and ``factors``
-                (list of ``{attribute, value, rate, note?, source?}``).
+                (list of ``{attribute, value, rate, kinds?, note?, source?}``).
 
         Returns:
             The validated table.
@@ -111,15 +117,17 @@ class RiskTable:
         if strength <= 0:
             raise RiskTableError(f"prior_strength: {strength} must be > 0")
         weights, learnable = _attributes(data.get("attributes") or {})
+        rates, kinds = _factors(data.get("factors") or [])
         return cls(
             base_rate=base,
             prior_strength=strength,
             weights=MappingProxyType(weights),
             learnable=learnable,
-            rates=MappingProxyType(_factors(data.get("factors") or [])),
+            rates=MappingProxyType(rates),
             reference_value_per_kg=MappingProxyType(
                 _references(data.get("reference_value_per_kg") or {})
             ),
+            kinds=MappingProxyType(kinds),
         )
 
     def value_band(self, hs_code: str, value_cny: float, weight_kg: float) -> str | None:
@@ -183,10 +191,13 @@ def _attributes(data: Any) -> tuple[dict[str, float], frozenset[str]]:
     return weights, frozenset(learnable)
 
 
-def _factors(data: Any) -> dict[tuple[str, str], float]:
+def _factors(
+    data: Any,
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], frozenset[ViolationKind]]]:
     if not isinstance(data, list):
         raise RiskTableError(f"factors: expected a list, got {type(data).__name__}")
     rates: dict[tuple[str, str], float] = {}
+    kinds: dict[tuple[str, str], frozenset[ViolationKind]] = {}
     for i, entry in enumerate(data):
         if not isinstance(entry, Mapping):
             raise RiskTableError(f"factors[{i}]: expected a mapping, got {entry!r}")
@@ -204,7 +215,15 @@ def _factors(data: Any) -> dict[tuple[str, str], float]:
         if (attribute, value) in rates:
             raise RiskTableError(f"{where}: duplicate factor")
         rates[(attribute, value)] = _unit(where, entry["rate"], what="rate ")
-    return rates
+        if "kinds" in entry:
+            kinds[(attribute, value)] = _kinds(f"{where}.kinds", entry["kinds"])
+    return rates, kinds
+
+
+def _kinds(where: str, data: Any) -> frozenset[ViolationKind]:
+    if isinstance(data, str) or not isinstance(data, list) or not data:
+        raise RiskTableError(f"{where}: expected a non-empty list of kinds, got {data!r}")
+    return frozenset(parse_kind(k, where, RiskTableError) for k in data)
 
 
 def _references(data: Any) -> dict[str, float]:

@@ -10,6 +10,7 @@ import numpy as np
 
 from core.risk import (
     CreditClass,
+    CreditRule,
     Declaration,
     Enterprise,
     GoodsLine,
@@ -52,8 +53,11 @@ def declaration(
     )
 
 
+NO_CREDIT_RULE = CreditRule(enforce=False)
+
+
 def quiet_policy(**lane_rates: float) -> RiskPolicy:
-    """No criteria, no random control: only the lanes named get an expected rate."""
+    """No criteria, no random control, no credit rule: only the lanes named get a rate."""
     from core.risk import Lane, RandomControlPolicy
 
     plan = LanePlan(
@@ -61,7 +65,9 @@ def quiet_policy(**lane_rates: float) -> RiskPolicy:
         criteria={},
     )
     return RiskPolicy(
-        default_plan=plan, random=RandomControlPolicy(general_credit_rate=0.0, dishonest_rate=0.0)
+        default_plan=plan,
+        random=RandomControlPolicy(general_credit_rate=0.0, dishonest_rate=0.0),
+        credit_rule=NO_CREDIT_RULE,
     )
 
 

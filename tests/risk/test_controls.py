@@ -146,3 +146,46 @@ def test_controls_from_mappings_name_the_entry_on_error():
         ControlBook.from_mappings([dict(good, hs_prefixes="85")])
     with pytest.raises(ControlError, match=r"controls\[0\]: missing or bad value"):
         ControlBook.from_mappings([dict(good, lane="teleport")])
+
+
+def _linear_first_hit(controls, d, now):
+    """The reference: scan every control in force, enterprise-scoped ones first."""
+    active = [c for c in controls if c.is_active(now) and c.matches(d)]
+    return sorted(active, key=lambda c: not c.enterprises)
+
+
+def test_the_enterprise_index_finds_the_same_controls_as_a_full_scan():
+    controls = [
+        _control(control_id=f"E{i}", enterprises=frozenset({f"E{i % 7}"}),
+                 hs_prefixes=frozenset({f"{84 + i % 3}"}), start_s=i * 100.0)
+        for i in range(40)
+    ] + [_control(control_id="ALL", hs_prefixes=frozenset({"85"}), target_rate=1.0)]  # fmt: skip
+    book = ControlBook(controls)
+    for i in range(200):
+        d = declaration(f"D{i}", f"E{i % 9}", hs_code=f"{84 + i % 3}71300000")
+        now = float(i * 37)
+        want = _linear_first_hit(controls, d, now)
+        got = [c for c in book.candidates(d, now) if c.matches(d)]
+        assert [c.control_id for c in got] == [c.control_id for c in want]
+
+
+def test_an_enterprise_scoped_control_takes_precedence_over_a_broader_one():
+    broad = _control(control_id="IPR", hs_prefixes=frozenset({"42"}), target_rate=0.03)
+    lead = _control(
+        control_id="BK-A1", enterprises=frozenset({"E1"}), hs_prefixes=frozenset({"42"}),
+        lane=Lane.SCAN, target_rate=1.0,
+    )  # fmt: skip
+    engine = RiskEngine(table(), quiet_policy(), controls=[broad, lead])  # no conflict
+    d = engine.assess(declaration("A", hs_code="4202000000"), E1, DAY)
+    assert (d.control_id, d.lane) == ("BK-A1", Lane.SCAN)
+
+
+def test_a_withdrawn_control_stops_selecting_and_expired_ones_are_pruned_on_add():
+    engine = RiskEngine(table(), quiet_policy(), controls=[_control(end_s=2 * DAY)])
+    engine.withdraw_control("BK-1")
+    assert engine.assess(declaration("A"), E1, DAY).lane is Lane.AUTO_RELEASE
+    engine.add_control(_control(control_id="BK-2", end_s=2 * DAY))
+    engine.add_control(_control(control_id="BK-3", start_s=3 * DAY, end_s=4 * DAY), now=3 * DAY)
+    assert [c.control_id for c in engine.controls.controls] == ["BK-3"]
+    engine.withdraw_control("nope")  # unknown ids are ignored
+    assert engine.controls.get("BK-3") is not None

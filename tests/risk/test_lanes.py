@@ -19,6 +19,7 @@ from core.risk import (
 )
 from tests.risk.helpers import (
     CHAPTERS,
+    NO_CREDIT_RULE,
     binomial_tolerance,
     declaration,
     population,
@@ -44,8 +45,12 @@ def _run(policy, n=8_000, seed=3):
 )
 def test_expected_lane_rates_are_met_when_capacity_allows(rates, random_rate):
     plan = LanePlan(expected_rates=dict(zip(FILL_ORDER, rates, strict=True)), criteria={})
+    # Lane rates alone: the credit rule, which moves certified classes' selections to
+    # documentary review, has its own tests (test_credit_rule.py).
     policy = RiskPolicy(
-        default_plan=plan, random=RandomControlPolicy(general_credit_rate=random_rate)
+        default_plan=plan,
+        random=RandomControlPolicy(general_credit_rate=random_rate),
+        credit_rule=NO_CREDIT_RULE,
     )
     _, ds = _run(policy, n=6_000)
     measured = lane_rates(ds[1_000:])  # after warm-up

@@ -13,7 +13,7 @@ from core.risk import (
     RiskTable,
     detection_report,
 )
-from tests.risk.helpers import binomial_tolerance, declaration, population, table
+from tests.risk.helpers import NO_CREDIT_RULE, binomial_tolerance, declaration, population, table
 
 DAY = 86_400.0
 WEEK = 7 * DAY
@@ -33,7 +33,7 @@ def _weekly_detection(policy, weeks=8, seed=21, learn=True):
             outcomes.append((d, c.violation, c.revenue_cny))
             if learn and d.inspected:
                 engine.feedback(
-                    InspectionResult(d, c.violation, "planted" if c.violation else ""), now
+                    InspectionResult(d, c.violation, "smuggling" if c.violation else ""), now
                 )
         rates.append(detection_report(outcomes).detection_rate)
     return rates
@@ -41,13 +41,22 @@ def _weekly_detection(policy, weeks=8, seed=21, learn=True):
 
 def _targeting_policy():
     plan = LanePlan(expected_rates={Lane.PHYSICAL: CAPACITY}, criteria={})
-    return RiskPolicy(default_plan=plan, random=RandomControlPolicy(general_credit_rate=0.01))
+    # Learning alone: the credit rule would hold back the certified two thirds of the
+    # synthetic population whatever the table learns.
+    return RiskPolicy(
+        default_plan=plan,
+        random=RandomControlPolicy(general_credit_rate=0.01),
+        credit_rule=NO_CREDIT_RULE,
+    )
 
 
 def _random_policy():
     plan = LanePlan(expected_rates={}, criteria={})
+    # One rate for every class: a survey, not the credit rule's rates.
     return RiskPolicy(
-        default_plan=plan, random=RandomControlPolicy(general_credit_rate=CAPACITY, ratios={})
+        default_plan=plan,
+        random=RandomControlPolicy(general_credit_rate=CAPACITY, ratios={}),
+        credit_rule=NO_CREDIT_RULE,
     )
 
 
@@ -117,7 +126,9 @@ def test_learning_from_the_random_stratum_only_ignores_targeted_results():
 
 
 def test_random_stratum_estimates_the_true_non_compliance_rate():
-    policy = RiskPolicy(random=RandomControlPolicy(general_credit_rate=0.2, ratios={}))
+    policy = RiskPolicy(
+        random=RandomControlPolicy(general_credit_rate=0.2, ratios={}), credit_rule=NO_CREDIT_RULE
+    )
     engine = RiskEngine(table(), policy, seed=5)
     cases = list(population(20_000, seed=5))
     for c in cases:

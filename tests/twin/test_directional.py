@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from core.risk import CreditClass
+from ftz_spec.risk import risk_setup
 from tests.twin.helpers import variant
 from twin.experiment import run_replication
 from twin.stats import mean_ci
@@ -17,7 +20,13 @@ def _kpis(scenario, reps=1):
 
 
 def test_one_more_h986_shortens_the_scan_wait():
-    scan_heavy = {"risk_policy": {"lanes": {"expected_rates": {"scan": 0.3}}, "plans": []}}
+    # Selection held fixed (with capacity-aware selection a saturated scanner sheds load),
+    # and a quarter of the declarations to the scanner: one scanner is overrun at peak
+    # hours, two are not.
+    scan_heavy = {
+        "risk_policy": {"lanes": {"expected_rates": {"scan": 0.25}}, "plans": []},
+        "capacity_aware_selection": False,
+    }
     one = variant(levers={"h986": {"waigaoqiao_ftz": 1}, **scan_heavy})
     two = variant(levers={"h986": {"waigaoqiao_ftz": 2}, **scan_heavy})
     key = "wait_min_mean[waigaoqiao_ftz/h986]"
@@ -59,16 +68,25 @@ def test_the_reform_clears_faster_than_the_baseline_on_the_same_trucks():
 
 
 def test_credit_class_ratio_rules_hold_in_the_output():
-    results = _kpis(variant(horizon_h=48, warmup_h=4), reps=2)
+    """The credit rule bounds the total inspection rate, whatever selected the goods.
+
+    Only the statutory random minimum is never balanced away, so a class may exceed its
+    ceiling by the luck of those draws: 3 σ of their count.
+    """
+    scenario = variant(horizon_h=48, warmup_h=4)
+    results = _kpis(scenario, reps=2)
 
     def rate(cls: CreditClass) -> float:
-        return mean_ci([k[f"inspection_rate[credit={cls.value}]"] for k in results]).mean
+        # Measured when decided: cases still in inspection at the horizon count too.
+        return mean_ci([k[f"decided_inspection_rate[credit={cls.value}]"] for k in results]).mean
 
     general = rate(CreditClass.GENERAL_CREDIT)
     assert general > 0
-    # The rules bound random control; targeted selection adds a little on top, hence the slack.
-    assert rate(CreditClass.ADVANCED_CERTIFIED) <= 0.2 * general + 0.01
-    assert rate(CreditClass.GENERAL_CERTIFIED) <= 0.5 * general + 0.01
+    policy = risk_setup(scenario).policy
+    for cls, ceiling in policy.credit_rule.ceilings.items():
+        n = sum(k["trucks_cleared"] for k in results) * 0.05  # a class's share is ≥ 5 %
+        minimum = policy.random.rate(cls) * policy.random.minimum_share
+        assert rate(cls) <= ceiling * general + 3 * math.sqrt(minimum / n), cls
     assert rate(CreditClass.DISHONEST) >= 0.8
 
 
