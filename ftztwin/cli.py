@@ -182,7 +182,7 @@ _COMMANDS = {
 # Further commands live in their own modules; each has ``register(subparsers) -> dict``
 # that adds its sub-parsers and returns {command name: handler}. Imported only here, so
 # ``ftztwin validate`` never pays for Dask or MQTT.
-_EXTENSIONS: tuple[str, ...] = ("ftztwin.cli_sweep", "ftztwin.cli_live")
+_EXTENSIONS: tuple[str, ...] = ("ftztwin.cli_sweep", "ftztwin.cli_live", "ftztwin.cli_calibrate")
 
 
 def _extend(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:

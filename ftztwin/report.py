@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ftz_spec import Scenario, canonical_yaml, digest
+from ftztwin.assumptions import assumptions_markdown
 from twin.experiment import ReplicationResult
 from twin.stats import Interval, mean_ci
 
@@ -102,7 +103,8 @@ def write_results(
     report.write_text(
         f"# {scenario.name}\n\n{scenario.description}\n\nScenario digest: `{sha}`  \n"
         f"Replications: {len(results)}, seed {scenario.run.seed}, horizon {scenario.run.horizon_h} h, "
-        f"warm-up {scenario.run.warmup_h} h\n\n```\n{kpi_table(summary)}\n```\n",
+        f"warm-up {scenario.run.warmup_h} h\n\n```\n{kpi_table(summary)}\n```\n\n"
+        + assumptions_markdown(scenario),
         encoding="utf-8",
     )
     return report
