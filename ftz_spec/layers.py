@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ftz_spec.leaves import Leaf, matches
+from ftz_spec.leaves import Leaf, LeafIndex
 from ftz_spec.paths import Step, parse_path
-from ftz_spec.provenance import is_parameter, leaves_of, lookup
+from ftz_spec.provenance import assign, is_parameter, leaves_of
 from ftz_spec.source import Source
 
 __all__ = [
@@ -78,7 +78,7 @@ class SourceClashError(ValueError):
         super().__init__(f"{file}: sources[{b!r}]: names the same values as {a!r}")
 
 
-def canonical_key(text: str, leaves: Sequence[Leaf]) -> str:
+def canonical_key(text: str, leaves: LeafIndex) -> str:
     """``text`` with each selector that picks one item written as that item's own label.
 
     ``uncertainties.flows[zone=z1,id=out]`` and ``uncertainties.flows[id=out]`` name the
@@ -86,7 +86,7 @@ def canonical_key(text: str, leaves: Sequence[Leaf]) -> str:
     however its sources were written. Wildcards stay wildcards.
     """
     pattern = parse_path(text, wildcards=True)
-    covered = [leaf for leaf in leaves if matches(pattern, leaf)]
+    covered = leaves.matching(pattern)
     if not covered:
         return text
     parts = []
@@ -99,7 +99,7 @@ def canonical_key(text: str, leaves: Sequence[Leaf]) -> str:
     return "".join(parts).lstrip(".")
 
 
-def _canonical_layers(layers: Sequence[Layer], leaves: Sequence[Leaf]) -> list[Layer]:
+def _canonical_layers(layers: Sequence[Layer], leaves: LeafIndex) -> list[Layer]:
     out: list[Layer] = []
     for file, raw, srcs in layers:
         renamed: dict[str, Source | None] = {}
@@ -114,21 +114,20 @@ def _canonical_layers(layers: Sequence[Layer], leaves: Sequence[Leaf]) -> list[L
 
 
 def _winners(
-    leaves: Sequence[Leaf],
+    index: LeafIndex,
     layers: Sequence[Layer],
     parsed: list[list[tuple[str, tuple[Step, ...]]]],
 ) -> dict[str, Source | None]:
     """The source each value takes: the latest layer naming it, if no later layer reset it."""
+    named = [assign(entries, index) for entries in parsed]
     out: dict[str, Source | None] = {}
-    for leaf in leaves:
-        origin = max(
-            (i for i, (_, raw, _) in enumerate(layers) if written_by(raw, leaf)), default=-1
-        )
+    for leaf in index.leaves:
         out[leaf.path] = None
         for i in reversed(range(len(layers))):
-            key = lookup(leaf, parsed[i])
+            key = named[i].get(leaf.path)
             if key is not None:
-                out[leaf.path] = layers[i][2][key] if origin <= i else None
+                later = any(written_by(raw, leaf) for _, raw, _ in layers[i + 1 :])
+                out[leaf.path] = None if later else layers[i][2][key]
                 break
     return out
 
@@ -140,14 +139,15 @@ def resolve_layers(layers: Sequence[Layer], scenario: Any) -> dict[str, Source]:
         OrphanSourceError: A source of the top file names no parameter.
         SourceClashError: Two paths of one file name the same values.
     """
-    leaves = [leaf for leaf in leaves_of(scenario) if is_parameter(leaf)]
-    layers = _canonical_layers(layers, leaves)
+    index = LeafIndex([leaf for leaf in leaves_of(scenario) if is_parameter(leaf)])
+    leaves = index.leaves
+    layers = _canonical_layers(layers, index)
     parsed = [[(t, parse_path(t, wildcards=True)) for t in srcs] for _, _, srcs in layers]
     top_file, _, _ = layers[-1]
     for text, pattern in parsed[-1]:
-        if not any(matches(pattern, leaf) for leaf in leaves):
+        if not index.matching(pattern):
             raise OrphanSourceError(top_file, text)
-    winner = _winners(leaves, layers, parsed)
+    winner = _winners(index, layers, parsed)
     cand: dict[str, tuple[tuple[Step, ...], Source]] = {}
     for (_, _, srcs), entries in zip(layers, parsed, strict=True):
         for text, pattern in entries:
@@ -158,7 +158,8 @@ def resolve_layers(layers: Sequence[Layer], scenario: Any) -> dict[str, Source]:
                 cand[text] = (pattern, src)
     while True:
         entries = [(t, p) for t, (p, _) in cand.items()]
-        looked = {leaf.path: lookup(leaf, entries) for leaf in leaves}
+        assigned = assign(entries, index)
+        looked = {leaf.path: assigned.get(leaf.path) for leaf in leaves}
         wrong = [
             leaf
             for leaf in leaves

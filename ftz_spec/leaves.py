@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from ftz_spec.paths import Step
 
-__all__ = ["MISSING", "Leaf", "LeafStep", "matches", "walk"]
+__all__ = ["MISSING", "Leaf", "LeafIndex", "LeafStep", "matches", "walk"]
 
 
 class _Missing:
@@ -174,3 +174,25 @@ def matches(pattern: tuple[Step, ...], leaf: Leaf) -> bool:
     if len(pattern) > len(leaf.steps):
         return False
     return all(_step_matches(p, s) for p, s in zip(pattern, leaf.steps, strict=False))
+
+
+class LeafIndex:
+    """Leaves grouped by their first two keys, so a pattern is matched against few of them."""
+
+    def __init__(self, leaves: Sequence[Leaf]) -> None:
+        self.leaves = list(leaves)
+        self._by_head: dict[tuple[str | int, ...], list[Leaf]] = {}
+        for leaf in self.leaves:
+            self._by_head.setdefault(self._head(leaf.steps), []).append(leaf)
+
+    @staticmethod
+    def _head(steps: Sequence[Any]) -> tuple[str | int, ...]:
+        return tuple(s.key for s in steps[:2])
+
+    def matching(self, pattern: tuple[Step, ...]) -> list[Leaf]:
+        """The leaves ``pattern`` names."""
+        if len(pattern) >= 2 and all(s.kind == "key" for s in pattern[:2]):
+            candidates = self._by_head.get(tuple(s.value for s in pattern[:2]), [])  # type: ignore[misc]
+        else:
+            candidates = self.leaves
+        return [leaf for leaf in candidates if matches(pattern, leaf)]

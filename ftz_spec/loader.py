@@ -102,7 +102,9 @@ def _validated(values: dict[str, Any], layers: list[Layer], source: str) -> Scen
         sources = resolve_layers(layers, scenario)
     except (OrphanSourceError, SourceClashError) as exc:
         raise ScenarioError(exc.file, [str(exc).removeprefix(f"{exc.file}: ")]) from None
-    return _model({**values, "sources": sources}, source)
+    # Each source was validated and the resolution named a parameter for each path:
+    # attach them without validating the whole scenario a second time.
+    return scenario.model_copy(update={"sources": sources})
 
 
 def _split_sources(where: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -26,7 +26,7 @@ import yaml
 from core.gate.readings import ACTUATOR_KINDS
 from ftz_spec.base import FieldPathError
 from ftz_spec.dists import Fixed
-from ftz_spec.leaves import MISSING, Leaf, matches, walk
+from ftz_spec.leaves import MISSING, Leaf, LeafIndex, matches, walk
 from ftz_spec.paths import PathSyntaxError, Step, parse_path
 from ftz_spec.source import Source
 from ftz_spec.uncertain import DeviceUncertainty, Uncertainties
@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_SOURCES_PATH",
     "NOT_INPUTS",
     "Parameter",
+    "assign",
     "check_sources",
     "default_sources",
     "is_parameter",
@@ -127,6 +128,18 @@ def lookup(leaf: Leaf, entries: Sequence[tuple[str, tuple[Step, ...]]]) -> str |
     return None if best is None else best[1]
 
 
+def assign(entries: Sequence[tuple[str, tuple[Step, ...]]], index: LeafIndex) -> dict[str, str]:
+    """For every leaf some entry names, the key :func:`lookup` would give (leaf path → key)."""
+    best: dict[str, tuple[tuple[int, int], str]] = {}
+    for text, pattern in entries:
+        rank = specificity(pattern)
+        for leaf in index.matching(pattern):
+            have = best.get(leaf.path)
+            if have is None or rank > have[0] or (rank == have[0] and text < have[1]):
+                best[leaf.path] = (rank, text)
+    return {path: key for path, (_, key) in best.items()}
+
+
 @dataclass(frozen=True)
 class _Documented:
     default: Any
@@ -183,18 +196,20 @@ def parameters(scenario: Any) -> list[Parameter]:
     """Every effective parameter of ``scenario`` with its source (None when unmarked)."""
     entries = [(t, parse_path(t, wildcards=True)) for t in scenario.sources]
     registry = default_sources()
-    documented = [(t, parse_path(t, wildcards=True)) for t in registry]
+    documented = dict((t, parse_path(t, wildcards=True)) for t in registry)
+    params = [leaf for leaf in leaves_of(scenario) if is_parameter(leaf)]
+    index = LeafIndex(params)
+    named = assign(entries, index)
+    by_default = assign(list(documented.items()), index)
     out: list[Parameter] = []
-    for leaf in leaves_of(scenario):
-        if not is_parameter(leaf):
-            continue
-        key = lookup(leaf, entries)
+    for leaf in params:
+        key = named.get(leaf.path)
         if key is not None:
             out.append(Parameter(leaf, scenario.sources[key], "scenario", key))
             continue
-        key = lookup(leaf, documented) if leaf.at_default else None
+        key = by_default.get(leaf.path) if leaf.at_default else None
         if key is not None:
-            pattern = dict(documented)[key]
+            pattern = documented[key]
             entry = registry[key]
             if _documented_at(entry, pattern, leaf) == leaf.value:
                 out.append(Parameter(leaf, entry.source, "default", key))
@@ -211,13 +226,13 @@ def check_sources(scenario: Any) -> None:
     """
     if not scenario.sources:
         return
-    params = [leaf for leaf in leaves_of(scenario) if is_parameter(leaf)]
+    index = LeafIndex([leaf for leaf in leaves_of(scenario) if is_parameter(leaf)])
     for text in scenario.sources:
         try:
             pattern = parse_path(text, wildcards=True)
         except PathSyntaxError as exc:
             raise FieldPathError(("sources", text), text, str(exc)) from None
-        if not any(matches(pattern, leaf) for leaf in params):
+        if not index.matching(pattern):
             raise FieldPathError(("sources", text), text, "names no parameter of the scenario")
 
 
