@@ -41,10 +41,12 @@ def run_replication(
     progress: Callable[[float], None] | None = None,
     extra_sinks: list[Sink] | None = None,
     controller_factory: Callable[[str], Any] | None = None,
+    on_built: Callable[[Twin], None] | None = None,
 ) -> ReplicationResult:
     """Run one replication; stream its event log to ``event_log`` if given.
 
-    ``controller_factory`` replaces the in-process gate controllers (hardware in the loop).
+    ``controller_factory`` replaces the in-process gate controllers (hardware in the loop);
+    ``on_built`` sees the built twin before it runs (a calibration observes its devices).
     """
     warmup_s = scenario.run.warmup_h * 3600.0
     horizon_s = scenario.run.horizon_h * 3600.0
@@ -56,6 +58,8 @@ def run_replication(
     if writer is not None:
         sinks.append(writer)
     twin = Twin(scenario, replication, Recorder(sinks), controller_factory=controller_factory)
+    if on_built is not None:
+        on_built(twin)
     try:
         twin.run(progress)
     finally:
