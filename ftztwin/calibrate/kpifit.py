@@ -82,6 +82,7 @@ class KpiFit:
     file: str = ""
     sha256: str = ""
     at_bound: list[str] = field(default_factory=list)
+    observed_from: str = ""
 
     def sources(self) -> dict[str, Source]:
         """A calibrated source for each estimate."""
@@ -93,7 +94,8 @@ class KpiFit:
                 sha256=self.sha256,
                 interval=(lo, hi),
                 note=f"KPI calibration to {', '.join(self.kpis)} under common random numbers "
-                f"(least squares, χ² = {self.chi2:.3g})",
+                f"(least squares, χ² = {self.chi2:.3g}); 95% interval"
+                + (f"; observed: {self.observed_from}" if self.observed_from else ""),
             )
         return out
 
@@ -217,6 +219,7 @@ def calibrate_kpis(scenario: Scenario, spec: KpiSpec, path: Path) -> KpiFit:
         message=str(res.message),
         file=str(path),
         sha256=file_sha256(path),
+        observed_from=spec.source,
         at_bound=[p for p, v, a, b in zip(ev.paths, x, lo, hi, strict=True)
                   if v - a < 1e-3 * (b - a) or b - v < 1e-3 * (b - a)],
     )  # fmt: skip
