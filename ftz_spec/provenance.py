@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from core.gate.readings import ACTUATOR_KINDS
+from ftz_spec.assembly import effective_tolerances
 from ftz_spec.base import FieldPathError
 from ftz_spec.dists import Fixed
 from ftz_spec.leaves import MISSING, Leaf, LeafIndex, matches, walk
@@ -79,14 +80,16 @@ def leaves_of(scenario: Any) -> list[Leaf]:
     """Every value of the scenario, defaults and implicit device figures included.
 
     A device kind at a gate that ``uncertainties.devices`` does not list runs on the
-    published figures (``hardware_models.sim.published``); those appear as implicit
-    leaves, so the figures the twin really uses are all listed.
+    published figures (``hardware_models.sim.published``), and a tolerance a gate leaves
+    unset is its line preset's (:func:`ftz_spec.assembly.effective_tolerances`); those
+    appear as implicit leaves, so the figures the twin really uses are all listed.
     """
     published = _published_devices()
     defaults: dict[str, Any] = {"uncertainties": Uncertainties(devices=published)}
     out: list[Leaf] = []
     for name in _SECTIONS:
-        out += walk(getattr(scenario, name), defaults.get(name, MISSING), name)
+        leaves = walk(getattr(scenario, name), defaults.get(name, MISSING), name)
+        out += _preset_tolerances(scenario, leaves) if name == "site" else leaves
     listed = {str(getattr(k, "value", k)) for k in scenario.uncertainties.devices}
     used = sorted(
         {
@@ -103,6 +106,24 @@ def leaves_of(scenario: Any) -> list[Leaf]:
                 replace(leaf, implicit=True)
                 for leaf in walk(device, device, f"uncertainties.devices.{kind}")
             ]
+    return out
+
+
+def _preset_tolerances(scenario: Any, leaves: list[Leaf]) -> list[Leaf]:
+    """Unset gate tolerances (``None``) as the preset figures the gate decides by."""
+    effective: dict[int, dict[str, float]] = {}
+    out = []
+    for leaf in leaves:
+        steps = leaf.steps
+        if leaf.value is None and len(steps) == 5 and steps[1].key == "gates" and (
+            steps[3].key == "tolerances"
+        ):
+            i = int(steps[2].key)
+            if i not in effective:
+                effective[i] = effective_tolerances(scenario.site.gates[i])
+            figure = effective[i][str(steps[4].key)]
+            leaf = replace(leaf, value=figure, default=figure, implicit=True)
+        out.append(leaf)
     return out
 
 
