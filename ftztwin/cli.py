@@ -152,6 +152,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``ftztwin demo``: the main job on the shipped defaults."""
+    from ftztwin.diff import diff_text
     from ftztwin.report import comparison_table, headline
 
     base = load_scenario(REPO_SCENARIOS / "baseline_2013.yaml")
@@ -160,7 +161,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report_b, res_b = _run(reform, args.out, True, args.workers)
     full = comparison_table(base.name, res_a, reform.name, res_b)
     comparison = args.out / "comparison.md"
-    comparison.write_text(f"# {base.name} vs {reform.name}\n\n```\n{full}\n```\n", encoding="utf-8")
+    inputs = diff_text(base, reform)
+    comparison.write_text(
+        f"# {base.name} vs {reform.name}\n\n```\n{full}\n```\n\n"
+        f"## Inputs that differ (`ftztwin diff`)\n\n```\n{inputs}\n```\n",
+        encoding="utf-8",
+    )
     print(comparison_table(base.name, res_a, reform.name, res_b, headline(list(res_a[0].kpis))))
     print(f"\nreports: {report_a}, {report_b}\ncomparison: {comparison}")
     return 0

@@ -20,7 +20,7 @@ from ftz_spec.provenance import is_parameter, leaves_of, parameters
 from ftz_spec.source import Source
 from ftztwin.assumptions import format_value
 
-__all__ = ["Change", "Difference", "diff_csv", "diff_scenarios", "diff_text"]
+__all__ = ["HEADER", "Change", "Difference", "diff_csv", "diff_rows", "diff_scenarios", "diff_text"]
 
 Change = Literal["changed", "only_in_a", "only_in_b", "source"]
 
@@ -119,7 +119,16 @@ def _rows(diffs: list[Difference]) -> list[tuple[str, ...]]:
     ]
 
 
-_HEADER = ("path", "change", "A", "B", "source A", "source B")
+HEADER = ("path", "change", "A", "B", "source A", "source B")
+
+
+def diff_rows(a: Scenario, b: Scenario, values_only: bool = False) -> list[tuple[str, ...]]:
+    """The differences as text cells under :data:`HEADER` (what the CLI and the app show).
+
+    A parameter without a source shows ``UNMARKED``; a value only one side has shows
+    ``—`` on the other.
+    """
+    return _rows(diff_scenarios(a, b, values_only))
 
 
 def diff_text(a: Scenario, b: Scenario, values_only: bool = False) -> str:
@@ -131,8 +140,8 @@ def diff_text(a: Scenario, b: Scenario, values_only: bool = False) -> str:
     )
     if not diffs:
         return head
-    rows = [_HEADER, *_rows(diffs)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(_HEADER))]
+    rows = [HEADER, *_rows(diffs)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
     lines = ["  ".join(f"{c:<{w}}" for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return head + "\n" + "\n".join(lines)
 
@@ -141,6 +150,6 @@ def diff_csv(a: Scenario, b: Scenario, values_only: bool = False) -> str:
     """The differences as CSV."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(_HEADER)
-    writer.writerows(_rows(diff_scenarios(a, b, values_only)))
+    writer.writerow(HEADER)
+    writer.writerows(diff_rows(a, b, values_only))
     return buf.getvalue()
