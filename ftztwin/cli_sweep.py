@@ -117,6 +117,6 @@ def cmd_staff(args: argparse.Namespace) -> int:
         f"horizon {scenario.run.horizon_h:g} h, warm-up {scenario.run.warmup_h:g} h."
     )
     print(staffing_report(result, targets, note))
-    report = write_staffing(args.out / scenario.name, result, targets, note)
+    report = write_staffing(args.out / scenario.name, result, targets, note, scenario)
     print(f"\nreport: {report}")
     return 0

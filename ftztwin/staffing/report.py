@@ -11,6 +11,8 @@ import math
 from collections import defaultdict
 from pathlib import Path
 
+from ftz_spec import Scenario
+from ftztwin.assumptions import assumptions_markdown
 from ftztwin.report import staged_dir
 from ftztwin.staffing.search import StaffingResult
 from ftztwin.staffing.targets import Target
@@ -95,12 +97,24 @@ def staffing_report(res: StaffingResult, targets: list[Target], note: str = "") 
     return "\n".join(lines)
 
 
-def write_staffing(final: Path, res: StaffingResult, targets: list[Target], note: str = "") -> Path:
-    """Write ``staffing.md`` and ``staffing.csv`` (one row per pool) into ``final``; return the report."""
+def write_staffing(
+    final: Path,
+    res: StaffingResult,
+    targets: list[Target],
+    note: str = "",
+    scenario: Scenario | None = None,
+) -> Path:
+    """Write ``staffing.md`` and ``staffing.csv`` (one row per pool) into ``final``; return the report.
+
+    With ``scenario``, the report ends with its assumptions table (the inputs it rests on).
+    """
     final.parent.mkdir(parents=True, exist_ok=True)
     with staged_dir(final) as folder:
         text = staffing_report(res, targets, note)
-        (folder / "staffing.md").write_text(f"# Staffing\n\n```\n{text}\n```\n", encoding="utf-8")
+        tail = "" if scenario is None else "\n" + assumptions_markdown(scenario)
+        (folder / "staffing.md").write_text(
+            f"# Staffing\n\n```\n{text}\n```\n{tail}", encoding="utf-8"
+        )
         with (folder / "staffing.csv").open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(["pool", "role", "group", "zone", "roster", "plan", "found", "adjusted"])

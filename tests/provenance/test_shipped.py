@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.gate import GatePolicy
 from ftz_spec import load_scenario, parse_scenario
 from ftz_spec.leaves import MISSING
 from ftz_spec.paths import parse_path
@@ -151,3 +152,38 @@ def test_a_run_report_carries_the_assumptions_table(tmp_path):
     assert "## Inputs and their sources" in report
     assert "| UNMARKED |" in report  # MINIMAL gives no source for its lanes and flows
     assert "| assumption | flat traffic over the hours of a day; model default |" in report
+
+
+def test_a_staffing_report_carries_the_assumptions_table(tmp_path):
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(MINIMAL, encoding="utf-8")
+    done = _ftztwin("staff", str(scenario), "--target", "wait_min_p95[staff/officers]<=30",
+                    "--backend", "serial", "--min-reps", "2", "--max-reps", "2",
+                    "--out", str(tmp_path / "out"), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = (tmp_path / "out" / "tiny" / "staffing.md").read_text(encoding="utf-8")
+    assert "## Inputs and their sources" in report
+    assert "| UNMARKED |" in report
+
+
+def test_an_unset_gate_tolerance_is_listed_as_the_preset_figure_the_gate_decides_by(tmp_path):
+    gate = "site.gates[zone=yangshan_port,id=gate_2L_01].tolerances"
+    params = {p.leaf.path: p for p in parameters(load_scenario(SCENARIOS / "base.yaml"))}
+    preset = GatePolicy.second_line()
+    for name, figure in (("weight_tolerance_pct", preset.weight_tolerance_pct),
+                         ("max_passage_s", preset.max_passage_s),
+                         ("track_max_gap_s", preset.track.max_gap_s)):  # fmt: skip
+        p = params[f"{gate}.{name}"]
+        assert (p.leaf.value, p.leaf.implicit, p.via) == (figure, True, "default")
+    # Set by a file, the figure is the file's and needs its own source.
+    variant = tmp_path / "v.yaml"
+    variant.write_text(
+        f"extends: {SCENARIOS / 'base.yaml'}\nname: v\nsite:\n  gates:\n"
+        "    - {id: gate_2L_01, zone: yangshan_port, line: second, lanes: 4,\n"
+        "       tolerances: {weight_tolerance_pct: 5.0}}\n",
+        encoding="utf-8",
+    )
+    own = {p.leaf.path: p for p in parameters(load_scenario(variant))}
+    assert own[f"{gate}.weight_tolerance_pct"].leaf.value == 5.0
+    assert own[f"{gate}.weight_tolerance_pct"].unmarked
+    assert own[f"{gate}.max_passage_s"].via == "default"
