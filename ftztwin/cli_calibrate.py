@@ -8,6 +8,8 @@ imported only when a calibration runs.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,16 @@ def _share(text: str) -> float:
     if not 0.0 <= value < 1.0:
         raise argparse.ArgumentTypeError(f"must be >= 0 and < 1, got {value}")
     return value
+
+
+def _emit(text: str) -> None:
+    """Print a listing; a reader that stops early (``| head``) ends it without a traceback."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the failed flush of stdout at exit: point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -90,11 +102,11 @@ def cmd_provenance(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     if args.format == "csv":
-        print(provenance_csv(scenario), end="")
+        _emit(provenance_csv(scenario))
     elif args.format == "markdown":
-        print(provenance_markdown(scenario))
+        _emit(provenance_markdown(scenario) + "\n")
     else:
-        print(provenance_text(scenario, only_unmarked=args.unmarked))
+        _emit(provenance_text(scenario, only_unmarked=args.unmarked) + "\n")
     unmarked = sum(p.unmarked for p in parameters(scenario))
     return 1 if args.strict and unmarked else 0
 
@@ -105,9 +117,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     a, b = load_scenario(args.a), load_scenario(args.b)
     if args.format == "csv":
-        print(diff_csv(a, b, args.values_only), end="")
+        _emit(diff_csv(a, b, args.values_only))
     else:
-        print(diff_text(a, b, args.values_only))
+        _emit(diff_text(a, b, args.values_only) + "\n")
     return 0
 
 
