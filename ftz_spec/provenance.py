@@ -115,8 +115,11 @@ def _preset_tolerances(scenario: Any, leaves: list[Leaf]) -> list[Leaf]:
     out = []
     for leaf in leaves:
         steps = leaf.steps
-        if leaf.value is None and len(steps) == 5 and steps[1].key == "gates" and (
-            steps[3].key == "tolerances"
+        if (
+            leaf.value is None
+            and len(steps) == 5
+            and steps[1].key == "gates"
+            and steps[3].key == "tolerances"
         ):
             i = int(steps[2].key)
             if i not in effective:
