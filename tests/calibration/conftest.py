@@ -14,8 +14,12 @@ START = DATA / "wrong_start.yaml"
 FTZTWIN = Path(sys.executable).with_name("ftztwin")
 
 
-def ftztwin(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run the installed command from ``cwd`` (not the repository)."""
+def ftztwin(*args: str, cwd: Path, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+    """Run the installed command from ``cwd`` (not the repository).
+
+    The bound only stops a hung run: a week's calibration takes about 5 min of a free
+    core, and on a machine shared by several suites the same run has taken over 10.
+    """
     return subprocess.run(
         [str(FTZTWIN), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
