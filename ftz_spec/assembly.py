@@ -39,6 +39,7 @@ __all__ = [
     "LanePlan",
     "assemble_gate",
     "assemble_site",
+    "effective_tolerances",
     "policy_differences",
 ]
 
@@ -174,6 +175,26 @@ def _overrides(tolerances: GateTolerances) -> dict[str, Any]:
 def _track_defaults() -> dict[str, float]:
     limits = TrackLimits()
     return {f.name: getattr(limits, f.name) for f in fields(limits)}
+
+
+def effective_tolerances(gate: Gate) -> dict[str, float]:
+    """The figure the gate's policy uses for each tolerance, by ``GateTolerances`` field.
+
+    The gate's own figure where it sets one, else its line preset's (what
+    :func:`assemble_gate` builds the policy from), so provenance can list the numbers a
+    gate really decides by, not ``None``.
+    """
+    preset, track = _preset(gate), _track_defaults()
+    out: dict[str, float] = {}
+    for name in GateTolerances.model_fields:
+        own = getattr(gate.tolerances, name)
+        if own is not None:
+            out[name] = own
+        elif name in _TRACK:
+            out[name] = track[_TRACK[name]]
+        else:
+            out[name] = getattr(preset, name)
+    return out
 
 
 def _plan(gate: Gate, name: str, kind: DeviceKind, driver: str, n: int) -> DevicePlan:

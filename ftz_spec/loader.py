@@ -1,4 +1,4 @@
-"""Reading scenario files: YAML (safe_load only), ``extends:`` merging, validation.
+"""Reading scenario files: YAML (safe_load only), ``extends:`` merging, sources, validation.
 
 Every problem becomes a :class:`~ftz_spec.errors.ScenarioError` that names the file, the
 field path and the bad value, so the CLI and the app can show it without a traceback.
@@ -14,32 +14,65 @@ import yaml
 from pydantic import ValidationError
 
 from ftz_spec.errors import ScenarioError
+from ftz_spec.layers import Layer, OrphanSourceError, SourceClashError, resolve_layers
 from ftz_spec.models import FieldPathError, Scenario
+from ftz_spec.paths import PathSyntaxError, parse_path
+from ftz_spec.provenance import lift_inline
+from ftz_spec.source import Source
 
 __all__ = [
     "canonical_yaml",
     "describe_validation_error",
     "digest",
     "load_scenario",
+    "load_values",
     "merge",
     "parse_scenario",
 ]
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge and validate the scenario file at ``path``.
+    """Read, merge and validate the scenario file at ``path``, with the sources of its values.
 
     Raises:
         ScenarioError: The file is missing, malformed, has a missing or cyclic
-            ``extends``, or does not validate.
+            ``extends``, or does not validate (its sources included).
     """
     path = Path(path)
-    data = _resolve(path, ())
-    return parse_scenario(data, str(path))
+    layers = _layers(path)
+    return _validated(_merged(layers), layers, str(path))
+
+
+def load_values(path: str | Path) -> dict[str, Any]:
+    """Return the values the files of ``path``'s ``extends`` chain set, merged, unvalidated.
+
+    What the files say, without model defaults or sources: a writer of an overlay uses
+    it to know which keys a ``null`` can remove.
+
+    Raises:
+        ScenarioError: A file is missing or malformed, or the chain does not merge.
+    """
+    return _merged(_layers(Path(path)))
+
+
+def _layers(path: Path) -> list[Layer]:
+    return [(where, *_split_sources(where, data)) for where, data in _chain(path, ())]
+
+
+def _merged(layers: list[Layer]) -> dict[str, Any]:
+    values = layers[0][1]
+    for where, data, _ in layers[1:]:
+        try:
+            values = merge(values, data)
+        except MergeError as exc:
+            raise ScenarioError(where, [f"extends: {exc}"]) from None
+    return values
 
 
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     """Validate already-loaded (and merged) data as a scenario.
+
+    The data may carry sources inline or in a ``sources`` map, as a file does.
 
     Raises:
         ScenarioError: The data does not validate; one line per problem.
@@ -47,12 +80,74 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError(source, [f"(top level): expected a mapping, got {_show(data)}"])
     data = {k: v for k, v in data.items() if k != "extends"}
+    values, sources = _split_sources(source, data)
+    return _validated(values, [(source, values, sources)], source)
+
+
+def _model(data: dict[str, Any], source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(
             source, [describe_validation_error(err) for err in exc.errors()]
         ) from None
+
+
+def _validated(values: dict[str, Any], layers: list[Layer], source: str) -> Scenario:
+    """Validate the values, then attach the sources the layers leave standing."""
+    scenario = _model(values, source)
+    if not any(srcs for _, _, srcs in layers):
+        return scenario
+    try:
+        sources = resolve_layers(layers, scenario)
+    except (OrphanSourceError, SourceClashError) as exc:
+        raise ScenarioError(exc.file, [str(exc).removeprefix(f"{exc.file}: ")]) from None
+    # Each source was validated and the resolution named a parameter for each path:
+    # attach them without validating the whole scenario a second time.
+    return scenario.model_copy(update={"sources": sources})
+
+
+def _split_sources(where: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One file's values without sources, and its sources (inline ones lifted) by path.
+
+    Raises:
+        ScenarioError: A source is malformed; the message names its path and field.
+    """
+    values, inline = lift_inline(data)
+    mapped = values.pop("sources", None)
+    if mapped is None:
+        mapped = {}
+    if not isinstance(mapped, dict):
+        raise ScenarioError(
+            where, [f"sources: expected a mapping of path: source, got {_show(mapped)}"]
+        )
+    problems: list[str] = []
+    out: dict[str, Source | None] = {}
+    for text, raw, label in [
+        *((t, r, f"sources[{t!r}]") for t, r in mapped.items()),
+        *((t, r, f"{t}.source") for t, r in inline.items()),
+    ]:
+        if not isinstance(text, str):
+            problems.append(f"sources: a path must be text (got {_show(text)})")
+            continue
+        try:
+            parse_path(text, wildcards=True)
+        except PathSyntaxError as exc:
+            problems.append(f"{label}: {exc} (got {_show(text)})")
+            continue
+        if raw is None and label.startswith("sources["):
+            out[text] = None  # retracts the base's source for these values
+            continue
+        try:
+            out[text] = Source.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                line = describe_validation_error(err)
+                sub = "" if line.startswith("(top level)") else "." + line.split(":", 1)[0]
+                problems.append(f"{label}{sub}:{line.split(':', 1)[1]}")
+    if problems:
+        raise ScenarioError(where, problems)
+    return values, out
 
 
 def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
@@ -78,22 +173,20 @@ def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     return data
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+def _chain(path: Path, chain: tuple[Path, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """The files of an ``extends`` chain, the base first, each without its ``extends``."""
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ScenarioError(str(chain[-1]), [f"extends: cyclic extends ({cycle})"])
     data = _read_yaml(path, chain)
     base_name = data.get("extends")
+    own = (str(path), {k: v for k, v in data.items() if k != "extends"})
     if base_name is None:
-        return data
+        return [own]
     if not isinstance(base_name, str) or not base_name:
         raise ScenarioError(str(path), [f"extends: expected a file name, got {_show(base_name)}"])
-    base = _resolve(path.parent / base_name, (*chain, resolved))
-    try:
-        return merge(base, {k: v for k, v in data.items() if k != "extends"})
-    except MergeError as exc:
-        raise ScenarioError(str(path), [f"extends: {exc}"]) from None
+    return [*_chain(path.parent / base_name, (*chain, resolved)), own]
 
 
 def merge(base: Any, override: Any) -> Any:
@@ -179,7 +272,11 @@ def describe_validation_error(err: Any) -> str:
 
 
 def canonical_yaml(scenario: Scenario) -> str:
-    """Return the resolved scenario as canonical YAML (sorted keys, no ``extends``)."""
+    """Return the resolved scenario as canonical YAML (sorted keys, no ``extends``).
+
+    Sources are part of it, in their resolved map: a scenario written inline or by path,
+    or loaded back from this text, gives the same text and the same digest.
+    """
     data = scenario.model_dump(mode="json", exclude={"extends"})
     return yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=False)
 

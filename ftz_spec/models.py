@@ -24,7 +24,9 @@ from ftz_spec.assembly import AssemblyError, assemble_gate
 from ftz_spec.base import FieldPathError, Model, Probability
 from ftz_spec.feasibility import SetupWarning, check_staffing, staffing_warnings
 from ftz_spec.levers import Levers
+from ftz_spec.provenance import check_sources
 from ftz_spec.site import Device, Gate, Place, Road, Site, StaffPool, StaffRole, Zone
+from ftz_spec.source import Source
 from ftz_spec.uncertain import (
     DeviceUncertainty,
     Enterprises,
@@ -144,6 +146,11 @@ class Scenario(Model):
     uncertainties: Uncertainties = Uncertainties()
     levers: Levers = Levers()
     run: Run = Run()
+    sources: dict[str, Source] = Field(
+        default_factory=dict,
+        description="Source of the values under each path (ftz_spec.provenance); "
+        "a source may also be written inline, beside its value",
+    )
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
@@ -170,6 +177,7 @@ class Scenario(Model):
                 raise FieldPathError(
                     ("uncertainties", "outages", i, "to_h"), outage.to_h, "must be after from_h"
                 )
+        check_sources(self)
         return self
 
     def _flow_zones(self) -> set[str]:

@@ -197,6 +197,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``ftztwin demo``: the main job on the shipped defaults."""
+    from ftztwin.diff import diff_text
     from ftztwin.report import comparison_table
     from twin.readable import interval_text
 
@@ -206,9 +207,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report_b, b = _run(reform, args.out, True, args.workers)
     full = comparison_table(base.name, a.results, reform.name, b.results, adjust=True)
     comparison = args.out / "comparison.md"
+    inputs = diff_text(base, reform)
     comparison.write_text(
         f"# {base.name} vs {reform.name}\n\nPaired by replication (common random numbers); "
-        f"p-values Holm-adjusted over every KPI.\n\n```\n{full}\n```\n",
+        f"p-values Holm-adjusted over every KPI.\n\n```\n{full}\n```\n\n"
+        f"## Inputs that differ (`ftztwin diff`)\n\n```\n{inputs}\n```\n",
         encoding="utf-8",
     )
     print(comparison_table(base.name, a.results, reform.name, b.results, a.headline()))
@@ -253,6 +256,7 @@ _EXTENSIONS: tuple[str, ...] = (
     "ftztwin.cli_live",
     "ftztwin.cli_ledger",
     "ftztwin.cli_warmup",
+    "ftztwin.cli_calibrate",
 )
 
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ftz_spec import Scenario, canonical_yaml, digest
+from ftztwin.assumptions import assumptions_rows
 from ftztwin.report_content import build_report
 from ftztwin.report_doc import render_html, render_markdown
 from twin.assessment import Assessment, assess
@@ -127,6 +128,10 @@ def write_results(
     for name, data in figures.items():
         (folder / name).write_bytes(data)
     doc = build_report(a, list(figures))
+    intro, rows = assumptions_rows(scenario)
+    doc.h("Inputs and their sources")
+    doc.p(intro)
+    doc.table(("kind", "source", "values"), rows)
     (folder / "report.md").write_text(render_markdown(doc), encoding="utf-8")
     (folder / "report.html").write_text(render_html(doc, figures), encoding="utf-8")
     return a

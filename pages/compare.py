@@ -74,3 +74,14 @@ with right:
         charts.fig_paired_diffs(compare.diff_frame(runs, kpi), kpi),
         alt=f"paired difference in {kpi}",
     )
+
+st.subheader("Inputs that differ 输入差异")
+values_only = st.checkbox(
+    "Values only (hide paths where only the source differs) 仅数值", key="cmp_values_only"
+)
+inputs = compare.inputs_frame(runs, values_only)
+st.caption(
+    f"{len(inputs)} differences from {compare.run_label(runs[0])}, path by path, with both "
+    "values and their sources (as `ftztwin diff` prints them; UNMARKED: no source)."
+)
+st.dataframe(inputs, hide_index=True)

@@ -64,6 +64,7 @@ def run_replication(
     controller_factory: Callable[[str], Any] | None = None,
     detail: bool = False,
     risk_state_dir: Path | None = None,
+    on_built: Callable[[Twin], None] | None = None,
 ) -> ReplicationResult:
     """Run one replication; stream its event log to ``event_log`` if given.
 
@@ -71,6 +72,7 @@ def run_replication(
     loop); ``detail`` also collects the series of :class:`ReplicationDetail`.
     ``risk_state_dir`` carries the risk engine's learning between runs: the replication
     starts from ``risk_rep<NNN>.json`` there if it exists and saves its state back.
+    ``on_built`` sees the built twin before it runs (a calibration observes its devices).
 
     Raises:
         UserError: The saved risk state was learned on another risk table.
@@ -96,6 +98,8 @@ def run_replication(
     )
     if state_file is not None:
         _restore_risk(twin, state_file)
+    if on_built is not None:
+        on_built(twin)
     try:
         twin.run(progress)
     finally:

@@ -14,10 +14,18 @@ import pandas as pd
 
 from ftztwin.appkit.frames import paired
 from ftztwin.appkit.runs import RunResult
+from ftztwin.diff import diff_rows
 from ftztwin.report import HEADLINE, format_interval
 from twin.stats import Interval
 
-__all__ = ["COMPARE_KPIS", "comparison_frame", "diff_frame", "long_frame", "run_label"]
+__all__ = [
+    "COMPARE_KPIS",
+    "comparison_frame",
+    "diff_frame",
+    "inputs_frame",
+    "long_frame",
+    "run_label",
+]
 
 # Headline KPIs plus the percentiles, which planners ask for beside the mean.
 COMPARE_KPIS = (
@@ -87,3 +95,22 @@ def diff_frame(runs: Sequence[RunResult], kpi: str) -> pd.DataFrame:
         iv = paired(base.results, run.results, kpi)
         rows.append((run_label(run), iv.mean, iv.low, iv.high, iv.n))
     return pd.DataFrame(rows, columns=["scenario", "diff", "ci95_low", "ci95_high", "n"])
+
+
+_INPUT_COLUMNS = ("scenario", "path", "change", "reference", "value", "reference source", "source")
+
+
+def inputs_frame(runs: Sequence[RunResult], values_only: bool = False) -> pd.DataFrame:
+    """Return the inputs each run differs from the first in, path by path (``ftztwin diff``).
+
+    One row per run after the first and path: both values and both sources, so a
+    difference in the KPIs can be read against the inputs (and their sources) that
+    caused it. ``values_only`` leaves out paths where only the source differs.
+    """
+    base = runs[0]
+    rows = [
+        (run_label(run), path, change, a, b, src_a, src_b)
+        for run in runs[1:]
+        for path, change, a, b, src_a, src_b in diff_rows(base.scenario, run.scenario, values_only)
+    ]
+    return pd.DataFrame(rows, columns=list(_INPUT_COLUMNS))

@@ -14,6 +14,7 @@ import html
 from pathlib import Path
 
 from ftz_spec import canonical_yaml, digest
+from ftztwin.assumptions import assumptions_markdown
 from ftztwin.report import staged_dir
 from ftztwin.staffing.candidate import apply_staffing
 from ftztwin.staffing.pipeline import Outcome
@@ -74,7 +75,9 @@ def report_markdown(out: Outcome) -> str:
     parts += ["", f"Plan constraints: {out.request.limits}."]
     for t in [*_tables(out), _coverage_summary(out)]:
         parts += ["", _md_table(t)]
-    return "\n".join(parts) + "\n"
+    # The inputs the study rests on, with their sources (the run report carries it too).
+    parts += ["", assumptions_markdown(out.base)]
+    return "\n".join(parts).rstrip("\n") + "\n"
 
 
 def staffing_html(out: Outcome) -> str:

@@ -25,6 +25,22 @@ def test_one_click_compares_baseline_2013_with_reform_2014_with_paired_differenc
     assert len(app.image) == 2
 
 
+def test_the_compare_page_lists_the_inputs_that_differ_with_both_values_and_sources(app):
+    goto(app, "compare")
+    app.button(key="cmp_one_click").click().run()
+    inputs = app.dataframe[1].value
+    support = inputs[inputs["path"] == "site.staff_pools[id=support].count"].iloc[0]
+    assert (support["reference"], support["value"]) == ("35", "20")  # 35 → 20 (三(一)3)
+    assert support["reference source"] == support["source"] == "plan 三(一)3"
+    assert "levers.paperless" in set(inputs["path"])
+    assert "site.staff_pools[id=support].availability" not in set(inputs["path"])  # same
+    with_sources = len(inputs)
+    app.checkbox(key="cmp_values_only").check().run()
+    values_only = app.dataframe[1].value
+    assert set(values_only["change"]) <= {"changed", "only_in_a", "only_in_b"}
+    assert len(values_only) < with_sources  # gate pools of 14 in both, on other assumptions
+
+
 def test_changing_the_charted_kpi_on_the_compare_page_redraws_for_that_kpi(app):
     goto(app, "compare")
     app.button(key="cmp_one_click").click().run()

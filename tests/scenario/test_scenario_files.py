@@ -42,7 +42,7 @@ def test_scenario_is_frozen():
 def test_baseline_and_reform_differ_only_in_levers_and_staffing():
     a = load_scenario(SCENARIOS / "baseline_2013.yaml").model_dump()
     b = load_scenario(SCENARIOS / "reform_2014.yaml").model_dump()
-    assert {k for k in a if a[k] != b[k]} == {"name", "description", "levers", "site"}
+    assert {k for k in a if a[k] != b[k]} == {"name", "description", "levers", "site", "sources"}
     assert {k for k in a["site"] if a["site"][k] != b["site"][k]} == {"staff_pools"}
 
 
