@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt
+from pydantic import Field, NonNegativeFloat
 
 from ftz_spec.base import Model
 
@@ -33,11 +33,11 @@ class Levers(Model):
     electronic_fence: bool = Field(
         default=True, description="电子围网: four zones monitored as one"
     )
-    h986: dict[str, NonNegativeInt] = Field(
+    h986: dict[str, Annotated[int, Field(ge=0, le=100)]] = Field(
         default_factory=dict, description="H986 scanners per zone"
     )
     random_control_scale: NonNegativeFloat = Field(
-        default=1.0, description="Multiplier on random-control rates (随机布控)"
+        default=1.0, le=1_000.0, description="Multiplier on random-control rates (随机布控)"
     )
     risk_file: str = Field(
         default="risk/default_risk_table.yaml",

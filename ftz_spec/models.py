@@ -66,6 +66,10 @@ _LINE = {
 }
 
 
+MAX_HORIZON_H = 366 * 24.0  # a leap year of simulated time
+MAX_REPLICATIONS = 1_000
+
+
 def flow_line(flow: Flow) -> str:
     """Return the line (``first`` / ``second``) whose gates a flow crosses."""
     return _LINE[flow.kind]
@@ -74,10 +78,10 @@ def flow_line(flow: Flow) -> str:
 class Run(Model):
     """How long and how often to run."""
 
-    horizon_h: PositiveFloat = 168.0
+    horizon_h: PositiveFloat = Field(default=168.0, le=MAX_HORIZON_H)
     warmup_h: NonNegativeFloat = 24.0
-    replications: PositiveInt = 5
-    seed: NonNegativeInt = 20140101
+    replications: PositiveInt = Field(default=5, le=MAX_REPLICATIONS)
+    seed: NonNegativeInt = Field(default=20140101, le=2**63 - 1)
     event_log: Literal["none", "first", "all"] = Field(
         default="first",
         description="Stream the event log to disk for no, the first or all replications",
@@ -154,16 +158,33 @@ class Scenario(Model):
                 raise FieldPathError(path, exc.value, exc.message) from None
 
     def _check_staffed(self, zones: set[str]) -> None:
-        """Every zone with gates needs someone for the gate, the documents and inspections."""
+        """Every zone with gates needs staff for the gate, the documents and inspections.
+
+        A pool of count 0 serves nobody (the twin passes it over when routing work), so
+        a zone whose only pools for a role are empty is refused: its work would have
+        nowhere to go. A pool too small to have anyone on duty is left to the twin, where
+        its trucks never clear and the staffing guard (``cleared_ratio``) counts them.
+        """
         needed = (StaffRole.GATE, StaffRole.DOCUMENT_REVIEW, StaffRole.INSPECTION)
+        pools = self.site.staff_pools
         for zone in sorted({g.zone for g in self.site.gates}):
             for role in needed:
-                if not any(
-                    p.role is role and (p.zone is None or p.zone == zone or zone in p.also_serves)
-                    for p in self.site.staff_pools
-                ):
+                served = [
+                    i
+                    for i, p in enumerate(pools)
+                    if p.role is role
+                    and (p.zone is None or p.zone == zone or zone in p.also_serves)
+                ]
+                if not served:
                     raise FieldPathError(
                         ("site", "staff_pools"), zone, f"no {role.value} staff pool serves zone"
+                    )
+                staffed = [i for i in served if pools[i].count > 0]
+                if not staffed:
+                    raise FieldPathError(
+                        ("site", "staff_pools", served[0], "count"),
+                        0,
+                        f"every {role.value} staff pool that serves zone {zone} has count 0",
                     )
 
     def _check_flow(self, i: int, flow: Flow, zones: set[str], places: set[str]) -> None:

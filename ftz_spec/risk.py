@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.risk import RiskError, RiskSetup, setup_from_mapping
+from ftz_spec.bounded_yaml import show, show_text
 from ftz_spec.errors import ScenarioError
 from ftz_spec.loader import merge
 from ftz_spec.models import Scenario
@@ -32,9 +33,15 @@ def risk_setup(scenario: Scenario, source: str = "<scenario>") -> RiskSetup:
     data = load_risk_data(path)
     policy = merge(data.get("policy") or {}, dict(scenario.levers.risk_policy))
     scale = scenario.levers.random_control_scale
-    rnd = dict(policy.get("random") or {})
-    rnd["general_credit_rate"] = min(1.0, float(rnd.get("general_credit_rate", 0.03)) * scale)
-    rnd["dishonest_rate"] = min(1.0, float(rnd.get("dishonest_rate", 0.8)) * scale)
+    try:
+        rnd = dict(policy.get("random") or {})
+        for name, default in (("general_credit_rate", 0.03), ("dishonest_rate", 0.8)):
+            rate = float(rnd.get(name, default))
+            if not 0.0 <= rate <= 1.0:  # also refuses nan and inf
+                raise ValueError(f"random.{name} must be in [0, 1], got {show(rnd.get(name))}")
+            rnd[name] = min(1.0, rate * scale)
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise ScenarioError(source, [f"levers.risk_policy: {show_text(str(exc))}"]) from None
     policy["random"] = rnd
     try:
         return setup_from_mapping({**data, "policy": policy})
