@@ -260,10 +260,30 @@ _GOOD_ENVELOPE = {
 }
 
 
+_GOOD_PASS = {
+    "pass_id": "HF1",
+    "plate": "沪A12345",
+    "items": [["L1", 1, "10"]],
+    "vehicle_tare_kg": 8000.0,
+    "gross_weight_kg": 20000.0,
+    "transfer": {"waypoints": [[0, 0], [1, 1]], "corridor_m": 500, "allowed_stops": []},
+}
+
+
+@st.composite
+def arrival_value(draw: st.DrawFn) -> Any:
+    """A lane PC's arrival: lane, case and a gate pass with hostile fields."""
+    doc = draw(mutated_doc(_GOOD_PASS))
+    return {"lane": "z/g/lane1", "case_id": "c1", "gate_pass": doc}
+
+
 @st.composite
 def envelope_bytes(draw: st.DrawFn) -> bytes:
-    """A device message: a mutated good envelope, any JSON, deep JSON or raw bytes."""
-    how = draw(st.integers(0, 4))
+    """A device message: a mutated good envelope, any JSON, deep JSON, an arrival or raw bytes."""
+    how = draw(st.integers(0, 5))
+    if how == 5:
+        doc = dict(_GOOD_ENVELOPE, device="z/g/lane_pc", value=draw(arrival_value()))
+        return json.dumps(doc, allow_nan=True).encode()
     if how == 0:
         return draw(st.binary(max_size=300))
     if how == 1:

@@ -183,3 +183,17 @@ def test_a_message_shows_a_few_dozen_characters_of_an_expanded_alias_bomb_in_bou
         bomb = [bomb] * 10  # 10^10 leaves once expanded
     text = show(bomb)
     assert len(text) <= 80 and text.startswith("[[")
+
+
+@pytest.mark.parametrize("item_no", ["Infinity", "1e999"])
+def test_an_arrival_whose_gate_pass_has_an_infinite_item_number_is_rejected_and_counted(item_no):
+    import queue
+
+    from ftz_live.inputs import ArrivalReceiver
+
+    pass_ = f'{{"pass_id": "HF1", "plate": "A1", "items": [["L1", {item_no}, "1"]]}}'
+    value = f'{{"lane": "z/g/lane1", "case_id": "c1", "gate_pass": {pass_}}}'
+    raw = f'{{"v": 1, "device": "z/g/lane_pc", "seq": 1, "ts": 1.0, "value": {value}}}'
+    lane_pc = ArrivalReceiver("z/g", queue.Queue(), lambda: 1.0)
+    lane_pc.on_raw(raw.encode())
+    assert lane_pc.counters.rejected("malformed") == 1 and lane_pc.out.empty()
