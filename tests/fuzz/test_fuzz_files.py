@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,4 +151,70 @@ def test_hostile_sweep_files_are_refused_clearly_or_accepted_sane_in_bounded_tim
     one()
     tally.report()
     assert tally.tried >= min(EXAMPLES, 2_000) * 0.95, tally
+    assert tally.clean, tally.examples
+
+
+def _numeric_paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(doc, dict):
+        return [p for k, v in doc.items() for p in _numeric_paths(v, (*prefix, k))]
+    if isinstance(doc, list):
+        return [p for i, v in enumerate(doc) for p in _numeric_paths(v, (*prefix, i))]
+    return [prefix] if isinstance(doc, int | float) and not isinstance(doc, bool) else []
+
+
+_NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(0, 1e6),
+    st.integers(-10, 10**6),
+    st.sampled_from([0, 0.0, 1e-300, 1e40, 1e5, 64, 65, 8784, 8785]),
+)
+
+
+def _run_accepted(text: str, folder: Path) -> Any:
+    from core.trace import Recorder
+    from ftz_spec import parse_scenario
+    from twin.model import Twin
+
+    path = _write(folder, "s.yaml", text)
+    scenario = _validate(path)
+    if scenario is None:
+        return None
+    # What was accepted runs in the twin (capped at 4 simulated hours: the horizon's
+    # own bound is checked by sane_scenario); it must finish without an exception.
+    data = scenario.model_dump(mode="json")
+    data["run"]["horizon_h"] = min(4.0, data["run"]["horizon_h"])
+    data["run"]["warmup_h"] = min(data["run"]["warmup_h"], data["run"]["horizon_h"] / 2)
+    twin = Twin(parse_scenario(data, "fuzz"), 0, Recorder([]))
+    twin.run()
+    twin.extra_kpis()
+    return scenario
+
+
+@pytest.mark.slow
+def test_scenarios_accepted_after_numeric_mutations_run_in_the_twin_to_the_end():
+    import yaml
+    from hypothesis.strategies import DrawFn, composite
+
+    base = yaml.safe_load(MINIMAL)
+    paths = _numeric_paths(base)
+    tally = Tally("accepted scenarios run in the twin")
+
+    @composite
+    def mutant(draw: DrawFn) -> str:
+        doc = base
+        from tests.fuzz.strategies import _set
+
+        for _ in range(draw(st.integers(1, 3))):
+            doc = _set(doc, draw(st.sampled_from(paths)), draw(_NUMBERS))
+        return yaml.safe_dump(doc, sort_keys=False)
+
+    @settings(FUZZ, max_examples=max(EXAMPLES // 10, 50))
+    @given(mutant())
+    def one(text: str) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            bounded(tally, text[-300:], lambda: _run_accepted(text, Path(tmp)), sane_scenario, 60.0)
+
+    one()
+    tally.report()
+    assert tally.accepted > 20, tally
     assert tally.clean, tally.examples
