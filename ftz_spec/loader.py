@@ -177,9 +177,10 @@ def _path(loc: tuple[Any, ...]) -> str:
         elif part in {"fixed", "exponential", "lognormal", "triangular", "uniform"}:
             continue  # pydantic names the union member; the user wrote no such key
         elif isinstance(part, str) and ("." in part or "[" in part):
-            out += f"[{part!r}]"  # a key that is itself a path (sweep factors)
+            out += f"[{show(part)}]"  # a key that is itself a path (sweep factors)
         else:
-            out += f".{part}" if out else str(part)
+            part = show_text(str(part))  # an invented key may be as long as the file
+            out += f".{part}" if out else part
     return out or "(top level)"
 
 

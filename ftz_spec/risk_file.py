@@ -39,7 +39,7 @@ def load_risk_data(path: str | Path = DEFAULT_RISK_FILE) -> dict[str, object]:
     except FileNotFoundError:
         raise RiskFileError(str(path), ["file not found"]) from None
     except YamlLimitError as exc:
-        raise RiskFileError(str(path), [exc.problem]) from None
+        raise RiskFileError(str(path), [f"cannot read: {exc.problem}"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RiskFileError(str(path), [f"cannot read: {show_text(str(exc))}"]) from None
     if data is None:

@@ -36,7 +36,7 @@ from pydantic import Field, NonNegativeInt, PositiveInt, ValidationError, model_
 
 from ftz_spec import Scenario, digest, load_scenario, parse_scenario
 from ftz_spec.base import FieldPathError, Ident, Model
-from ftz_spec.bounded_yaml import YamlLimitError, load_yaml_file, show_text
+from ftz_spec.bounded_yaml import YamlLimitError, load_yaml_file, show, show_text
 from ftz_spec.errors import ScenarioError
 from ftz_spec.loader import describe_validation_error
 from ftz_spec.models import MAX_REPLICATIONS
@@ -241,7 +241,7 @@ def resolve_points(
     out: list[ResolvedPoint] = []
     seen: set[str] = set()
     for i, values in enumerate(spec.points()):
-        label = ", ".join(f"{p}={v!r}" for p, v in values.items())
+        label = show_text(", ".join(f"{p}={show(v)}" for p, v in values.items()))
         try:
             scenario = parse_scenario(apply(data, {**fixed, **values}), base.name)
         except PathSyntaxError as exc:
