@@ -42,7 +42,16 @@ __all__ = [
     "encode_gate_pass",
 ]
 
-_Bad = (KeyError, TypeError, ValueError, InvalidOperation, AttributeError)
+# OverflowError: int(Infinity) or float(10**400), both valid JSON; RecursionError: nesting.
+_Bad = (
+    KeyError,
+    TypeError,
+    ValueError,
+    InvalidOperation,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
 
 
 def _num(x: Any) -> float | None:

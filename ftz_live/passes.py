@@ -108,7 +108,7 @@ class PassRegister:
             return 401, {"error": "a valid 'Authorization: Bearer <token>' is required"}
         try:
             gp = decode_gate_pass(json.loads(body.decode("utf-8")))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             gp = None
         if gp is None or not gp.pass_id:
             return 400, {"error": "not a gate pass (see docs/protocols.md, arrivals)"}

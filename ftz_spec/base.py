@@ -27,9 +27,13 @@ class FieldPathError(ValueError):
 
 
 class Model(BaseModel):
-    """Base of every scenario model: frozen, unknown keys refused."""
+    """Base of every scenario model: frozen, unknown keys refused, every number finite.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    ``.inf`` and ``.nan`` are refused everywhere: an infinite horizon or traffic scale
+    validates as "positive" but the run then never finishes.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 def unique(items: tuple[Any, ...], key: str, where: str) -> None:

@@ -11,8 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFlo
 __all__ = ["Dist", "Exponential", "Fixed", "LogNormal", "Triangular", "Uniform"]
 
 
+# A duration past this in any unit (s, min, h) is a typo, not a plan: 10⁷ s is four months.
+MAX_DURATION = 1e7
+
+
 class _Dist(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> _Dist:
+        for name, value in self:
+            if isinstance(value, float) and value > MAX_DURATION:
+                raise ValueError(f"{name} above the limit of {MAX_DURATION:g}, got {value:g}")
+        return self
 
 
 class Fixed(_Dist):
@@ -48,6 +59,15 @@ class LogNormal(_Dist):
     dist: Literal["lognormal"] = "lognormal"
     mean: PositiveFloat
     sd: NonNegativeFloat
+
+    @model_validator(mode="after")
+    def _spread(self) -> LogNormal:
+        # sd / mean past 100 gives a sigma whose draws overflow to inf (never-ending tasks).
+        if self.sd > 100.0 * self.mean:
+            raise ValueError(
+                f"sd may be at most 100 x mean, got sd={self.sd:g}, mean={self.mean:g}"
+            )
+        return self
 
     def sample(self, rng: np.random.Generator) -> float:
         """Draw one value."""

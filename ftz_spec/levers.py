@@ -6,7 +6,7 @@ Plan sections are given in each description (署加函〔2014〕44号, sections 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     Field,
@@ -83,11 +83,13 @@ class Levers(Model):
     electronic_fence: bool = Field(
         default=True, description="电子围网: four zones monitored as one (二(一)4)"
     )
-    h986: dict[str, NonNegativeInt] = Field(
+    h986: dict[str, Annotated[int, Field(ge=0, le=100)]] = Field(
         default_factory=dict, description="H986 scanners per zone (三(二)3)"
     )
     random_control_scale: NonNegativeFloat = Field(
-        default=1.0, description="Multiplier on random-control rates (随机布控, 二(二)2 三)"
+        default=1.0,
+        le=1_000.0,
+        description="Multiplier on random-control rates (随机布控, 二(二)2 三)",
     )
     risk_file: str = Field(
         default="risk/default_risk_table.yaml",

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ftz_spec.bounded_yaml import YamlLimitError, load_yaml_file, show, show_text
 from ftz_spec.errors import ScenarioError
 from ftz_spec.layers import Layer, OrphanSourceError, SourceClashError, resolve_layers
 from ftz_spec.models import FieldPathError, Scenario
@@ -21,6 +22,7 @@ from ftz_spec.provenance import lift_inline
 from ftz_spec.source import Source
 
 __all__ = [
+    "MAX_EXTENDS_DEPTH",
     "canonical_yaml",
     "describe_validation_error",
     "digest",
@@ -30,13 +32,18 @@ __all__ = [
     "parse_scenario",
 ]
 
+# A scenario extends a base that may extend another: the shipped files go 2 deep.
+MAX_EXTENDS_DEPTH = 16
+
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge and validate the scenario file at ``path``, with the sources of its values.
 
     Raises:
-        ScenarioError: The file is missing, malformed, has a missing or cyclic
-            ``extends``, or does not validate (its sources included).
+        ScenarioError: The file is missing, malformed, past a limit of
+            :mod:`ftz_spec.bounded_yaml`, has a missing or cyclic ``extends`` or one more
+            than :data:`MAX_EXTENDS_DEPTH` files deep, or does not validate (its sources
+            included).
     """
     path = Path(path)
     layers = _layers(path)
@@ -153,19 +160,14 @@ def _split_sources(where: str, data: dict[str, Any]) -> tuple[dict[str, Any], di
 def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = load_yaml_file(path)
     except FileNotFoundError:
         via = f" (extends from {chain[-1]})" if chain else ""
         raise ScenarioError(where, [f"file not found{via}"]) from None
+    except YamlLimitError as exc:
+        raise ScenarioError(where, [exc.problem]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(where, [f"cannot read file: {exc}"]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(where, [f"malformed YAML: {at}{problem}"]) from None
+        raise ScenarioError(where, [f"cannot read file: {show_text(str(exc))}"]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -178,7 +180,12 @@ def _chain(path: Path, chain: tuple[Path, ...]) -> list[tuple[str, dict[str, Any
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
-        raise ScenarioError(str(chain[-1]), [f"extends: cyclic extends ({cycle})"])
+        raise ScenarioError(str(chain[-1]), [f"extends: cyclic extends ({show_text(cycle)})"])
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(
+            str(chain[0]),
+            [f"extends: chain deeper than the limit of {MAX_EXTENDS_DEPTH} files (at {path.name})"],
+        )
     data = _read_yaml(path, chain)
     base_name = data.get("extends")
     own = (str(path), {k: v for k, v in data.items() if k != "extends"})
@@ -207,19 +214,37 @@ def merge(base: Any, override: Any) -> Any:
                 out[key] = value
         return out
     if _id_list(base) and _id_list(override):
-        out_list = list(base)
-        for item in override:
-            matches = [i for i, b in enumerate(out_list) if _same_item(b, item)]
-            if len(matches) > 1:
-                raise MergeError(
-                    f"item id {item['id']!r} is ambiguous in the base; give its zone too"
-                )
-            if matches:
-                out_list[matches[0]] = merge(out_list[matches[0]], item)
-            else:
-                out_list.append(item)
-        return out_list
+        return _merge_items(base, override)
     return override
+
+
+def _merge_items(base: list[Any], override: list[Any]) -> list[Any]:
+    # Indexed by id so that merging n items onto m costs n + m, not n x m.
+    out_list = list(base)
+    by_id: dict[Any, list[int]] = {}
+    for i, b in enumerate(out_list):
+        by_id.setdefault(_key(b["id"]), []).append(i)
+    for item in override:
+        matches = [i for i in by_id.get(_key(item["id"]), []) if _same_item(out_list[i], item)]
+        if len(matches) > 1:
+            raise MergeError(
+                f"item id {show(item['id'])} is ambiguous in the base; give its zone too"
+            )
+        if matches:
+            out_list[matches[0]] = merge(out_list[matches[0]], item)
+        else:
+            by_id.setdefault(_key(item["id"]), []).append(len(out_list))
+            out_list.append(item)
+    return out_list
+
+
+def _key(value: Any) -> Any:
+    # Ids are strings in a valid file; anything unhashable is matched by its type and repr.
+    try:
+        hash(value)
+    except TypeError:
+        return (type(value).__name__, show(value))
+    return value
 
 
 class MergeError(ValueError):
@@ -246,15 +271,15 @@ def _path(loc: tuple[Any, ...]) -> str:
         elif part in {"fixed", "exponential", "lognormal", "triangular", "uniform"}:
             continue  # pydantic names the union member; the user wrote no such key
         elif isinstance(part, str) and ("." in part or "[" in part):
-            out += f"[{part!r}]"  # a key that is itself a path (sweep factors)
+            out += f"[{show(part)}]"  # a key that is itself a path (sweep factors)
         else:
-            out += f".{part}" if out else str(part)
+            part = show_text(str(part))  # an invented key may be as long as the file
+            out += f".{part}" if out else part
     return out or "(top level)"
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return show(value)
 
 
 def describe_validation_error(err: Any) -> str:
@@ -263,7 +288,9 @@ def describe_validation_error(err: Any) -> str:
     ctx_error = (err.get("ctx") or {}).get("error")
     if isinstance(ctx_error, FieldPathError):
         return f"{_path(loc + ctx_error.path)}: {ctx_error.message} (got {_show(ctx_error.value)})"
-    msg = err.get("msg", "invalid")
+    msg = str(err.get("msg", "invalid"))
+    if len(msg) > 200:  # a message that quotes the input (a huge key) is cut as well
+        msg = msg[:197] + "..."
     if err.get("type") == "extra_forbidden":
         return f"{_path(loc)}: unknown key (got {_show(err.get('input'))})"
     if err.get("type") == "missing":

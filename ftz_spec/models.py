@@ -70,6 +70,10 @@ _LINE = {
 }
 
 
+MAX_HORIZON_H = 366 * 24.0  # a leap year of simulated time
+MAX_REPLICATIONS = 1_000
+
+
 def flow_line(flow: Flow) -> str:
     """Return the line (``first`` / ``second``) whose gates a flow crosses."""
     return _LINE[flow.kind]
@@ -90,16 +94,19 @@ class Run(Model):
         default="steady_state",
         description="steady_state: warm-up, observation, drain; terminating: stop at the horizon",
     )
-    horizon_h: PositiveFloat = Field(default=168.0, description="Arrivals stop here (hours)")
+    horizon_h: PositiveFloat = Field(
+        default=168.0, le=MAX_HORIZON_H, description="Arrivals stop here (hours)"
+    )
     warmup_h: NonNegativeFloat = Field(
-        default=24.0, description="Cases arriving before this are not counted (hours)"
+        default=24.0, le=MAX_HORIZON_H, description="Cases arriving before this are not counted (hours)"
     )
     drain_cap_h: NonNegativeFloat = Field(
         default=72.0,
+        le=MAX_HORIZON_H,
         description="steady_state: longest the run goes on after the horizon to let trucks leave",
     )
-    replications: PositiveInt = 5
-    seed: NonNegativeInt = 20140101
+    replications: PositiveInt = Field(default=5, le=MAX_REPLICATIONS)
+    seed: NonNegativeInt = Field(default=20140101, le=2**63 - 1)
     event_log: Literal["none", "first", "all"] = Field(
         default="first",
         description="Stream the event log to disk for no, the first or all replications",

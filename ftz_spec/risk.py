@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from core.risk import RiskError, RiskSetup, TargetedControl, setup_from_mapping
+from ftz_spec.bounded_yaml import show, show_text
 from ftz_spec.errors import ScenarioError
 from ftz_spec.loader import merge
 from ftz_spec.models import Scenario
@@ -72,12 +73,20 @@ def risk_setup(scenario: Scenario, source: str = "<scenario>") -> RiskSetup:
     data = load_risk_data(path)
     policy = merge(data.get("policy") or {}, dict(scenario.levers.risk_policy))
     scale = scenario.levers.random_control_scale
-    rnd = dict(policy.get("random") or {})
-    rule = dict(policy.get("credit_rule") or {})
-    floor = float(rule.get("dishonest_floor", 0.8)) if rule.get("enforce", True) else 0.0
-    rnd["general_credit_rate"] = min(1.0, float(rnd.get("general_credit_rate", 0.03)) * scale)
-    dishonest = min(1.0, float(rnd.get("dishonest_rate", 0.8)) * scale)
-    rnd["dishonest_rate"] = max(dishonest, floor) if scale != 1.0 else dishonest
+    try:
+        rnd = dict(policy.get("random") or {})
+        rule = dict(policy.get("credit_rule") or {})
+        floor = float(rule.get("dishonest_floor", 0.8)) if rule.get("enforce", True) else 0.0
+        for name, default in (("general_credit_rate", 0.03), ("dishonest_rate", 0.8)):
+            rate = float(rnd.get(name, default))
+            if not 0.0 <= rate <= 1.0:  # also refuses nan and inf
+                raise ValueError(f"random.{name} must be in [0, 1], got {show(rnd.get(name))}")
+            rnd[name] = min(1.0, rate * scale)
+        if scale != 1.0:
+            # A what-if scale never takes dishonest enterprises below the credit rule's floor.
+            rnd["dishonest_rate"] = max(rnd["dishonest_rate"], floor)
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise ScenarioError(source, [f"levers.risk_policy: {show_text(str(exc))}"]) from None
     policy["random"] = rnd
     capacity = dict(policy.get("capacity") or {})
     capacity["enabled"] = scenario.levers.capacity_aware_selection

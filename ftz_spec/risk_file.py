@@ -1,16 +1,15 @@
 """Reading a risk file (风险估值表, targeted controls, selection policy) at the edge.
 
 The core validates the content (:func:`core.risk.setup_from_mapping`); this adapter only
-reads YAML with ``safe_load`` and prefixes every problem with the file name.
+reads YAML within :mod:`ftz_spec.bounded_yaml`'s limits and prefixes every problem with the file name.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from core.risk import RiskError, RiskSetup, RiskTable, setup_from_mapping
+from ftz_spec.bounded_yaml import YamlLimitError, load_yaml_file, show_text
 from ftz_spec.errors import ScenarioError
 
 __all__ = [
@@ -36,11 +35,13 @@ def load_risk_data(path: str | Path = DEFAULT_RISK_FILE) -> dict[str, object]:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_file(path)
     except FileNotFoundError:
         raise RiskFileError(str(path), ["file not found"]) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RiskFileError(str(path), [f"cannot read: {exc}"]) from None
+    except YamlLimitError as exc:
+        raise RiskFileError(str(path), [f"cannot read: {exc.problem}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RiskFileError(str(path), [f"cannot read: {show_text(str(exc))}"]) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

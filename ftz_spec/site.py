@@ -77,7 +77,7 @@ class Zone(Model):
     lat: float = Field(default=31.2, ge=-90, le=90, description="For the map")
     lon: float = Field(default=121.5, ge=-180, le=180, description="For the map")
     inspection_bays: PositiveInt = Field(
-        default=4, description="Physical inspection places (查验场地)"
+        default=4, le=1_000, description="Physical inspection places (查验场地)"
     )
 
 
@@ -116,7 +116,7 @@ class GateTolerances(Model):
     """A gate's own figures where its line's preset does not fit; unset keeps the preset's."""
 
     weight_tolerance_pct: NonNegativeFloat | None = Field(
-        default=None, description="Allowed weighbridge error, % of the declared total"
+        default=None, le=100.0, description="Allowed weighbridge error, % of the declared total"
     )
     weight_tolerance_kg: NonNegativeFloat | None = Field(
         default=None, description="Allowed weighbridge error for light loads, kg"
@@ -159,8 +159,8 @@ class Gate(Model):
     zone: str
     line: Literal["first", "second"]
     mode: Literal["single", "first_of_two", "second_of_two"] = "single"
-    lanes: PositiveInt
-    devices: tuple[Device, ...] = ()
+    lanes: PositiveInt = Field(le=64, description="Lanes of the gate (the largest has 12)")
+    devices: tuple[Device, ...] = Field(default=(), max_length=32)
     tolerances: GateTolerances = GateTolerances()
 
     @property
@@ -174,8 +174,8 @@ class Road(Model):
 
     a: str
     b: str
-    km: PositiveFloat
-    speed_kmh: PositiveFloat = 50.0
+    km: PositiveFloat = Field(le=10_000)
+    speed_kmh: float = Field(default=50.0, ge=1.0, le=200.0)
     name: str = ""
 
 
@@ -257,9 +257,9 @@ class StaffPool(Model):
     role: StaffRole
     zone: str | None = None
     also_serves: tuple[str, ...] = Field(
-        default=(), description="Further zones this pool serves (a field office)"
+        default=(), max_length=64, description="Further zones this pool serves (a field office)"
     )
-    count: NonNegativeInt = Field(description="Headcount (not officers on duty)")
+    count: NonNegativeInt = Field(le=10_000, description="Headcount (not officers on duty)")
     roster: Literal["office", "shifts", "day"] = Field(
         default="shifts",
         description="office: weekdays 08:30-17:30; day: every day 08:00-20:00; shifts: 24/7",
@@ -320,11 +320,13 @@ class StaffPool(Model):
 class Site(Model):
     """The physical and organisational site."""
 
-    zones: tuple[Zone, ...] = Field(min_length=1)
-    places: tuple[Place, ...] = ()
-    gates: tuple[Gate, ...] = Field(min_length=1)
-    roads: tuple[Road, ...] = ()
-    staff_pools: tuple[StaffPool, ...] = ()
+    # Upper bounds keep validation and the twin's set-up bounded (the cross-reference
+    # checks are quadratic in places); the Shanghai FTZ needs a tenth of each.
+    zones: tuple[Zone, ...] = Field(min_length=1, max_length=64)
+    places: tuple[Place, ...] = Field(default=(), max_length=256)
+    gates: tuple[Gate, ...] = Field(min_length=1, max_length=256)
+    roads: tuple[Road, ...] = Field(default=(), max_length=1_024)
+    staff_pools: tuple[StaffPool, ...] = Field(default=(), max_length=512)
 
     @model_validator(mode="after")
     def _references(self) -> Site:

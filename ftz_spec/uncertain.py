@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -50,6 +50,10 @@ FlowKind = Literal[
     "bonded_exhibition",
 ]
 CREDIT_CLASSES = ("advanced_certified", "general_certified", "general_credit", "dishonest")
+# Upper bounds on what multiplies the work of a run: past them a run never finishes (the
+# busiest gate of the area sees a few thousand trucks a day).
+MAX_TRUCKS_PER_DAY = 100_000.0
+MAX_TRAFFIC_SCALE = 100.0
 
 
 class Flow(Model):
@@ -64,7 +68,7 @@ class Flow(Model):
     place: str | None = Field(
         default=None, description="Outside end: terminal, airport, market, venue"
     )
-    trucks_per_day: NonNegativeFloat
+    trucks_per_day: NonNegativeFloat = Field(le=MAX_TRUCKS_PER_DAY)
     gate: str | None = Field(
         default=None, description="<zone>/<gate>; default: the zone's first gate on the line"
     )
@@ -73,7 +77,7 @@ class Flow(Model):
 class Enterprises(Model):
     """The enterprise population (Mesa agents) and its true behaviour, known only to the twin."""
 
-    count: PositiveInt = 400
+    count: PositiveInt = Field(default=400, le=100_000)
     credit_mix: dict[str, Probability] = Field(
         default={
             "advanced_certified": 0.08,
@@ -93,7 +97,7 @@ class Enterprises(Model):
         description="True share of an enterprise's declarations that hold a violation (assumption)",
     )
     violation_scale: NonNegativeFloat = Field(
-        default=1.0, description="What-if multiplier on every propensity"
+        default=1.0, le=1_000.0, description="What-if multiplier on every propensity"
     )
     propensity_sigma: NonNegativeFloat = Field(
         default=1.0,
@@ -101,7 +105,7 @@ class Enterprises(Model):
         "violations concentrate in a few enterprises (assumption)",
     )
     size_sigma: NonNegativeFloat = Field(
-        default=1.2, description="Log-normal spread of traffic shares"
+        default=1.2, le=10.0, description="Log-normal spread of traffic shares"
     )
     processing_share: Probability = Field(
         default=0.3, description="Share in processing trade (加工贸易)"
@@ -132,9 +136,12 @@ class Enterprises(Model):
         min_length=2,
         description="HS chapters traded; 49 (printed matter) and 24 (tobacco) carry the "
         "plan's section 二(五) risks",
+        max_length=1_000,
     )
     origins: tuple[str, ...] = Field(
-        default=("US", "JP", "KR", "DE", "VN", "TW", "HK", "FR", "IT", "TH"), min_length=1
+        default=("US", "JP", "KR", "DE", "VN", "TW", "HK", "FR", "IT", "TH"),
+        min_length=1,
+        max_length=1_000,
     )
     value_per_truck_cny: Dist = LogNormal(mean=400_000.0, sd=500_000.0)
     weight_per_truck_kg: Dist = Triangular(low=2_000.0, mode=9_000.0, high=20_000.0)
@@ -164,10 +171,13 @@ class DeviceUncertainty(Model):
     misread_rate: Probability = 0.0
     miss_rate: Probability = 0.0
     noise_sd: NonNegativeFloat = Field(
-        default=0.0, description="Measurement noise in the kind's unit (kg for weighbridges)"
+        default=0.0,
+        le=1e6,
+        description="Measurement noise in the kind's unit (kg for weighbridges)",
     )
-    mttf_h: PositiveFloat | None = None
-    mttr_min: PositiveFloat = 30.0
+    # A failure cycle shorter than a minute would have the twin step failures, not trucks.
+    mttf_h: float | None = Field(default=None, ge=0.02, le=1e7)
+    mttr_min: float = Field(default=30.0, ge=1.0, le=1e7)
     stuck_share: Probability = Field(
         default=0.0, description="Share of failures that leave the device stuck on its last value"
     )
@@ -220,14 +230,15 @@ class Times(Model):
         default=Fixed(value=3.0), description="Analyst time per inspection result fed back"
     )
     support_h_per_staff_day: NonNegativeFloat = Field(
-        default=0.2, description="Support hours each staff member causes per day"
+        default=0.2, le=24.0, description="Support hours each staff member causes per day"
     )
     writeoff_manual_h: NonNegativeFloat = Field(
         default=6.0,
+        le=1e4,
         description="Monthly write-off (核销) per processing enterprise, by unit consumption",
     )
     writeoff_work_order_h: NonNegativeFloat = Field(
-        default=1.0, description="The same with work-order write-off (工单核销)"
+        default=1.0, le=1e4, description="The same with work-order write-off (工单核销)"
     )
     transfer_escort_min: Dist = Field(
         default=LogNormal(mean=10.0, sd=4.0),
@@ -277,19 +288,19 @@ class Outage(Model):
     """A resource out of service for a time window (e.g. an H986 breakdown)."""
 
     resource: str = Field(description="<zone>/h986 or <zone>/<gate>")
-    from_h: NonNegativeFloat
-    to_h: NonNegativeFloat
+    from_h: NonNegativeFloat = Field(le=1e6)
+    to_h: NonNegativeFloat = Field(le=1e6)
 
 
 class Uncertainties(Model):
     """What the planner cannot control."""
 
-    traffic_scale: PositiveFloat = 1.0
-    flows: tuple[Flow, ...] = ()
-    hourly_profile: tuple[NonNegativeFloat, ...] = Field(
+    traffic_scale: PositiveFloat = Field(default=1.0, le=MAX_TRAFFIC_SCALE)
+    flows: tuple[Flow, ...] = Field(default=(), max_length=1_024)
+    hourly_profile: tuple[Annotated[float, Field(ge=0.0, le=100.0)], ...] = Field(
         default=(1.0,) * 24, min_length=24, max_length=24
     )
-    weekly_profile: tuple[NonNegativeFloat, ...] = Field(
+    weekly_profile: tuple[Annotated[float, Field(ge=0.0, le=100.0)], ...] = Field(
         default=(1.0,) * 7, min_length=7, max_length=7
     )
     enterprises: Enterprises = Enterprises()
@@ -350,7 +361,7 @@ class Uncertainties(Model):
     vat_rate: Probability = Field(default=0.17, description="Import VAT 17% (2014)")
     devices: dict[DeviceKind, DeviceUncertainty] = Field(default_factory=dict)
     times: Times = Times()
-    outages: tuple[Outage, ...] = ()
+    outages: tuple[Outage, ...] = Field(default=(), max_length=1_024)
 
     @field_validator("violation_kinds")
     @classmethod

@@ -41,6 +41,13 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     sw.add_argument("--out", type=Path, default=Path("out/sweeps"), help="default: out/sweeps/")
     sw.add_argument("--seed", type=int, help="override run.seed of every point")
     sw.add_argument("--fresh", action="store_true", help="ignore finished points; run all")
+    sw.add_argument(
+        "--max-points",
+        type=positive,
+        default=None,
+        metavar="N",
+        help="refuse a design of more points (default: 1000)",
+    )
     _backend_args(sw, "dask")
     from ftztwin.cli_staff import register as register_staff
 
@@ -51,8 +58,9 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``ftztwin sweep SWEEP.yaml``."""
     from ftztwin.sweep import load_sweep, make_backend, run_sweep
+    from ftztwin.sweep.spec import DEFAULT_MAX_POINTS
 
-    spec, base = load_sweep(args.sweep)
+    spec, base = load_sweep(args.sweep, args.max_points or DEFAULT_MAX_POINTS)
     backend = make_backend(args.backend, args.workers, args.scheduler)
     try:
         outcome = run_sweep(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from core.gate import Outcome
+from core.gate import GateDecision, Outcome
 from core.risk import CreditClass, Enterprise, Lane, RiskDecision
 from core.trace import Lifecycle
 from ftz_spec import StaffRole, flow_line
@@ -21,7 +21,7 @@ from twin.documents import three_documents_disagree
 from twin.duties import duty_cny, tax_steps, verified
 from twin.filing import Filed, enterprise_filing, file_records
 from twin.gate_process import pass_gate
-from twin.inspection import inspect
+from twin.inspection import gate_inspection, inspect
 from twin.review import feed_back, review_declaration
 from twin.world import World, staff_task
 
@@ -83,19 +83,28 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
     if _declared_before_gate(w, case) or _batched(w, case):
         w.ledger.released(case, env.now)
     outcome = yield from pass_gate(env, gate, case.truck, w.rec)
-    if outcome.outcome is not Outcome.PASS:
+    # The gate's outcome is honoured: INSPECTION opens the goods before release, REJECT
+    # turns the truck back (退回) unreleased. Neither is waved through by the manual post.
+    inspected = lane >= Lane.SCAN
+    found = (yield from _gate_orders(w, case, outcome, flow.zone, inspected)) or found
+    final = outcome.outcome
+    if final not in (Outcome.PASS, Outcome.REJECT):  # a rejected truck never passed
         # Released by the officer at the manual post, who annotates the ledger by hand.
         w.ledger.passed_gate(case, gate.ref, env.now)
-    if flow.kind == "transfer_between_zones" and flow.to is not None:
+    if flow.kind == "transfer_between_zones" and flow.to is not None and final is not Outcome.REJECT:
         yield env.timeout(w.drive_s(flow.zone, flow.to))
         unwatched = "" if w.scenario.levers.electronic_fence else "transfer_seal_check"
         gate_b = w.gates[_gate_ref(w, case, flow.to)]
         arrival = yield from pass_gate(env, gate_b, case.truck, w.rec, manual_reason=unwatched)
-        if arrival.outcome is not Outcome.PASS:
+        found = (yield from _gate_orders(w, case, arrival, flow.to, inspected)) or found
+        if arrival.outcome is Outcome.REJECT:
+            final = Outcome.REJECT
+        elif arrival.outcome is not Outcome.PASS:
             # The officer at the receiving gate confirms the arrival (到货确认) by hand.
             w.ledger.passed_gate(case, gate_b.ref, env.now)
-    _after_release(w, case, decision, lane, found)
-    attrs = _outcome_attrs(w, case, decision, lane, found, outcome.outcome.value)
+    if final is not Outcome.REJECT:
+        _after_release(w, case, decision, lane, found)
+    attrs = _outcome_attrs(w, case, decision, lane, found, final.value)
     w.rec.emit(cid, "clearance", Lifecycle.STOP, flow.zone, env.now, attrs)
 
 
@@ -143,6 +152,21 @@ def _after_release(w: World, case: Case, decision: RiskDecision, lane: Lane, fou
         slot[1] += case.revenue_at_stake_cny
 
 
+def _gate_orders(
+    w: World, case: Case, decision: GateDecision, zone: str, inspected: bool
+) -> Generator[Any, Any, bool]:
+    """Do what the gate ordered beyond its manual post; return whether a violation was found.
+
+    A truck sent to INSPECTION has its goods opened, unless the only reason is its risk
+    lane and that lane's inspection was done before the gate.
+    """
+    if decision.outcome is not Outcome.INSPECTION:
+        return False
+    if inspected and all(r.startswith("risk_lane:") for r in decision.reasons):
+        return False
+    return (yield from gate_inspection(w, case, zone))
+
+
 def _filed(w: World, filed: Filed) -> dict[str, Any]:
     return {
         "filings": filed.filings,
@@ -169,6 +193,7 @@ def _outcome_attrs(
         "deferred": decision.deferred_from is not None,
         "suspected": decision.suspected_kind,
         "outcome": gate_outcome,
+        "released": gate_outcome != Outcome.REJECT.value,
         "violation": case.violation,
         "found": bool(found),
         "duty_cny": round(duty_cny(w, case, found), 2),

@@ -20,7 +20,7 @@ from twin.detection import finds
 from twin.review import feed_back
 from twin.world import World, staff_task
 
-__all__ = ["inspect"]
+__all__ = ["gate_inspection", "inspect"]
 
 _U_INSPECT, _U_VIDEO = 17, 15
 
@@ -44,6 +44,16 @@ def inspect(w: World, case: Case, decision: RiskDecision) -> Generator[Any, Any,
     found = finds(w.scenario, "physical", case, decision, u)
     feed_back(w, case, decision, found)
     return found
+
+
+def gate_inspection(w: World, case: Case, zone: str) -> Generator[Any, Any, bool]:
+    """The inspection (查验) a gate ordered: the goods are opened in ``zone``, whatever the lane.
+
+    Returns whether a violation was found.
+    """
+    yield from _physical(w, case, zone)
+    detection = w.scenario.uncertainties.detection
+    return bool(case.violation and case.u[_U_INSPECT] < detection.get("physical", 0.0))
 
 
 def _scan(w: World, case: Case, zone: str) -> Generator[Any, Any, None]:

@@ -268,8 +268,8 @@ class Twin:
     def extra_kpis(self) -> dict[str, float]:
         """KPIs that are not about cases: device downtime, enterprise dynamics, audits."""
         w = self.world
-        down = sum(
-            getattr(d, "downtime_s", 0.0)
+        down = sum(  # up to now: a device still down at the end counts too
+            d.downtime_at(w.env.now) if hasattr(d, "downtime_at") else getattr(d, "downtime_s", 0.0)
             for g in w.gates.values()
             for lane in g.sensors.values()
             for d in lane.values()

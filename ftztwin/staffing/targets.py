@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from ftz_spec.errors import UserError
+from ftztwin.staffing.target_grammar import TargetSyntaxError, parse_target_text
 from twin.stats import Interval
 
 __all__ = [
@@ -34,10 +34,6 @@ GUARD = 0.99
 # the same replication, per unit of work arrived: at most 1% more.
 UNFINISHED_EXCESS = "unfinished_excess"
 UNFINISHED_GUARD = 0.01
-
-_TARGET = re.compile(
-    r"^\s*(?P<kpi>\S.*?)\s*(?P<op><=|>=)\s*(?P<value>[-+]?[0-9.]+(e[-+]?\d+)?)\s*$"
-)
 
 
 class StaffingError(UserError):
@@ -75,18 +71,16 @@ class Target:
 
 
 def parse_target(text: str) -> Target:
-    """Parse ``KPI<=VALUE`` or ``KPI>=VALUE`` (the one entry point of the target syntax).
+    """Parse ``KPI<=VALUE`` or ``KPI>=VALUE`` (grammar: :mod:`ftztwin.staffing.target_grammar`).
 
     Raises:
-        StaffingError: The text is not of that form.
+        StaffingError: The text is not of that form; the message shows where.
     """
-    m = _TARGET.match(text)
-    if m is None:
-        raise StaffingError(
-            "--target",
-            [f"expected KPI<=VALUE or KPI>=VALUE, e.g. clearance_time_min_p95<=60 (got {text!r})"],
-        )
-    return Target(m["kpi"], m["op"], float(m["value"]))
+    try:
+        kpi, op, value = parse_target_text(text)
+    except TargetSyntaxError as exc:  # the grammar's message shows where it went wrong
+        raise StaffingError("--target", [str(exc)]) from None
+    return Target(kpi, op, value)
 
 
 def with_guard(targets: list[Target]) -> list[Target]:

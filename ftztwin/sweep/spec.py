@@ -27,22 +27,36 @@ and ``integer: true`` for headcounts.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, NonNegativeInt, PositiveInt, ValidationError, model_validator
 
 from ftz_spec import Scenario, digest, load_scenario, parse_scenario
 from ftz_spec.base import FieldPathError, Ident, Model
+from ftz_spec.bounded_yaml import YamlLimitError, load_yaml_file, show, show_text
 from ftz_spec.errors import ScenarioError
 from ftz_spec.loader import describe_validation_error
+from ftz_spec.models import MAX_REPLICATIONS
 from ftztwin.sweep.design import Factor, Point, full_grid, latin_hypercube
 from ftztwin.sweep.errors import SweepError
 from ftztwin.sweep.paths import PathSyntaxError, apply, parse_path
 
-__all__ = ["ResolvedPoint", "SweepSpec", "load_sweep", "point_key", "resolve_points"]
+__all__ = [
+    "DEFAULT_MAX_POINTS",
+    "ResolvedPoint",
+    "SweepSpec",
+    "load_sweep",
+    "point_key",
+    "resolve_points",
+]
+
+# Points a sweep may have unless --max-points says more. Every point is a validated
+# scenario held in memory before anything runs, and runs its replications: a thousand
+# points of five replications is already days of work on a workstation.
+DEFAULT_MAX_POINTS = 1_000
 
 _SCALAR = (bool, int, float, str)
 
@@ -63,9 +77,12 @@ def _factor(group: str, path: str, value: Any) -> Factor:
     if extra:
         raise FieldPathError((*where, sorted(extra)[0]), value, "unknown key")
     low, high, steps = value["low"], value["high"], value.get("levels")
-    numbers_ok = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (low, high))
+    numbers_ok = all(
+        isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+        for x in (low, high)
+    )
     if not numbers_ok or low > high:
-        raise FieldPathError(where, value, "low and high must be numbers with low <= high")
+        raise FieldPathError(where, value, "low and high must be finite numbers with low <= high")
     if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool) or steps < 1):
         raise FieldPathError((*where, "levels"), steps, "expected a whole number >= 1")
     integer = value.get("integer", False)
@@ -83,7 +100,7 @@ class SweepSpec(Model):
     design: Literal["grid", "lhs"] = "grid"
     samples: PositiveInt | None = Field(default=None, description="Points of a Latin hypercube")
     seed: NonNegativeInt = Field(default=0, description="Seed of the Latin hypercube's sampling")
-    replications: PositiveInt = 5
+    replications: PositiveInt = Field(default=5, le=MAX_REPLICATIONS)
     fixed: dict[str, Any] = Field(default_factory=dict, description="path: value on every point")
     levers: dict[str, Any] = Field(default_factory=dict)
     uncertainties: dict[str, Any] = Field(default_factory=dict)
@@ -118,6 +135,38 @@ class SweepSpec(Model):
             _factor("uncertainties", p, v) for p, v in self.uncertainties.items()
         ]
 
+    def size(self) -> int:
+        """The number of design points, computed without building any of them."""
+        if self.design == "lhs":
+            assert self.samples is not None
+            return self.samples
+        # Stops multiplying once past any limit: a 1,000 x 1,000 x ... grid is refused
+        # by the count alone, never enumerated.
+        n = 1
+        for f in self.factors():
+            n *= len(f.levels) if f.levels is not None else (f.steps or 1)
+            if n > 10**12:
+                return n
+        return n
+
+    def check_size(self, max_points: int, source: str) -> None:
+        """Refuse a design of more than ``max_points`` points before anything is built.
+
+        Raises:
+            SweepError: The design is larger.
+        """
+        n = self.size()
+        if n > max_points:
+            what = "samples" if self.design == "lhs" else "design"
+            shown = f"{n:,}" if n <= 10**12 else "more than 10^12"
+            raise SweepError(
+                source,
+                [
+                    f"{what}: {shown} points, over the limit of {max_points:,} "
+                    "(raise it with --max-points N)"
+                ],
+            )
+
     def points(self) -> list[Point]:
         """The design's points, in design order."""
         if self.design == "grid":
@@ -126,32 +175,36 @@ class SweepSpec(Model):
         return latin_hypercube(self.factors(), self.samples, self.seed)
 
 
-def load_sweep(path: str | Path) -> tuple[SweepSpec, Scenario]:
+def load_sweep(
+    path: str | Path, max_points: int = DEFAULT_MAX_POINTS
+) -> tuple[SweepSpec, Scenario]:
     """Read and validate the sweep file at ``path`` and load its scenario.
 
+    The size of the design is checked before any point is built.
+
     Raises:
-        SweepError: The sweep file is missing, malformed or invalid.
+        SweepError: The sweep file is missing, malformed, past a limit of
+            :mod:`ftz_spec.bounded_yaml`, invalid, or its design has more than
+            ``max_points`` points.
         ScenarioError: Its scenario file is.
     """
     path = Path(path)
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_file(path)
     except FileNotFoundError:
         raise SweepError(where, ["file not found"]) from None
+    except YamlLimitError as exc:
+        raise SweepError(where, [exc.problem]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SweepError(where, [f"cannot read file: {exc}"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SweepError(where, [f"malformed YAML: {at}{problem}"]) from None
+        raise SweepError(where, [f"cannot read file: {show_text(str(exc))}"]) from None
     if not isinstance(data, dict):
         raise SweepError(where, [f"(top level): expected a mapping, got {type(data).__name__}"])
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
         raise SweepError(where, [describe_validation_error(e) for e in exc.errors()]) from None
+    spec.check_size(max_points, where)
     return spec, load_scenario(path.parent / spec.scenario)
 
 
@@ -188,7 +241,7 @@ def resolve_points(
     out: list[ResolvedPoint] = []
     seen: set[str] = set()
     for i, values in enumerate(spec.points()):
-        label = ", ".join(f"{p}={v!r}" for p, v in values.items())
+        label = show_text(", ".join(f"{p}={show(v)}" for p, v in values.items()))
         try:
             scenario = parse_scenario(apply(data, {**fixed, **values}), base.name)
         except PathSyntaxError as exc:

@@ -2,7 +2,7 @@
 
 ``POST /v1/dev/<device_id>/reading`` with a v1 envelope as the body. Answers
 ``202`` when accepted, ``400`` with ``{"accepted": false, "reason": …}`` when the
-message was rejected, ``404`` for an unknown device, ``413`` for a body over 16 KiB.
+message was rejected (``malformed:<field>`` for a message that does not parse), ``404`` for an unknown device, ``413`` for a body over 16 KiB.
 """
 
 from __future__ import annotations
@@ -38,7 +38,11 @@ class _Handler(BaseHTTPRequestHandler):
             length = -1
         if not 0 <= length <= MAX_MESSAGE_BYTES:
             return self._answer(413, {"accepted": False, "reason": "malformed"})
-        reason = route(self.rfile.read(length))
+        try:
+            reason = route(self.rfile.read(length))
+        except Exception:  # a route that raises still answers; the sensor counts its own
+            log.exception("route of %s raised", path)
+            reason = "malformed:unhandled"
         self._answer(202 if not reason else 400, {"accepted": not reason, "reason": reason})
 
     def _answer(self, status: int, body: dict[str, object]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -11,6 +12,8 @@ from hardware_models.real.values import decode_value
 from hardware_models.security import GuardPolicy, MessageGuard, parse_envelope
 
 __all__ = ["EnvelopeSensor", "key_from_config"]
+
+log = logging.getLogger(__name__)
 
 
 def key_from_config(text: str | bytes | None) -> bytes | None:
@@ -70,11 +73,22 @@ class EnvelopeSensor(BufferedSensor):
     def _on_message(self, raw: bytes) -> str:
         """Parse, check and buffer one message; return ``""`` or why it was rejected.
 
-        Runs on the I/O thread and never raises.
+        Runs on the I/O thread and never raises: a malformed message is counted under
+        ``malformed`` and answered with the detail (``malformed:status``); anything the
+        parsers did not foresee is counted as ``malformed`` too and logged, never lost.
         """
+        try:
+            return self._check_and_deliver(raw)
+        except Exception:  # a parser bug must not kill the I/O thread or go uncounted
+            log.exception("message of %s could not be handled", self.device_id)
+            self._reject("malformed")
+            return "malformed:unhandled"
+
+    def _check_and_deliver(self, raw: bytes) -> str:
         env = parse_envelope(raw)
         if isinstance(env, str):
-            return self._reject(env.partition(":")[0])
+            self._reject(env.partition(":")[0])
+            return env
         problem = self.guard.check(env, self.clock())
         if problem:
             return self._reject(problem)

@@ -113,11 +113,14 @@ def parse_envelope(raw: bytes) -> Envelope | str:
 
     Never raises: undecodable bytes, bad JSON, missing or mistyped fields, an unknown
     version or status all come back as a short reason string (``malformed:<what>``).
+    Every field is type-checked before it is compared or hashed (``tests/fuzz``).
     """
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        return "malformed:not_bytes"
     if len(raw) > MAX_MESSAGE_BYTES:
         return "malformed:too_large"
     try:
-        obj = json.loads(raw.decode("utf-8"))
+        obj = json.loads(bytes(raw).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return "malformed:json"
     if not isinstance(obj, dict):
@@ -132,7 +135,7 @@ def parse_envelope(raw: bytes) -> Envelope | str:
         return "malformed:seq"
     if not _number(ts):
         return "malformed:ts"
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:  # a list is not hashable
         return "malformed:status"
     if not _number(conf) or not 0.0 <= conf <= 1.0:
         return "malformed:conf"

@@ -64,6 +64,10 @@ class SimSensor(DeviceLifecycle):
         """Seconds spent failed so far."""
         return self._failures.downtime_s
 
+    def downtime_at(self, now: float) -> float:
+        """Seconds spent failed up to ``now`` (seconds), a failure still in progress included."""
+        return self._failures.downtime_at(now)
+
     def read(self, now: float) -> Sequence[Reading | DeviceFault]:
         """Return the readings and faults that are ready at ``now`` (seconds), oldest first."""
         if self.state is LifecycleState.FAULTED and not self._failures.is_down(now):

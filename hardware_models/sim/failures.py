@@ -58,6 +58,16 @@ class FailureProcess:
             self._next_cycle(self._down_until)
         return self._mode if now >= self._down_from else FailureMode.UP
 
+    def downtime_at(self, now: float) -> float:
+        """Seconds spent failed up to ``now``, the failure in progress included.
+
+        ``downtime_s`` alone counts only failures already repaired: a device down at the
+        end of a run (or for all of it) would report no downtime. ``now`` must not
+        decrease, as for :meth:`mode`.
+        """
+        self.mode(now)
+        return self.downtime_s + max(0.0, now - self._down_from)
+
     def is_down(self, now: float) -> bool:
         """Return whether the device is failed (silent or stuck) at ``now``."""
         return self.mode(now) is not FailureMode.UP
