@@ -2,9 +2,11 @@
 
 A device user may publish only its own reading topic and read only its own request
 topic; a lane PC may publish only its gate's arrivals; the gate service may read every
-reading and arrival and publish requests, decisions and HIL answers. Passwords go into
-mosquitto's password file through ``mosquitto_passwd`` (hashed, never stored plain by
-the broker) and into an env file for the services, readable by its owner only.
+reading and arrival and publish requests, decisions, its event journal and HIL answers;
+the ``monitor`` user (central monitoring, shadow mode) may only read: decisions, the
+journal, readings and arrivals. Passwords go into mosquitto's password file through
+``mosquitto_passwd`` (hashed, never stored plain by the broker) and into an env file for
+the services, readable by its owner only.
 """
 
 from __future__ import annotations
@@ -17,9 +19,17 @@ from pathlib import Path
 
 from ftz_live.config import LiveSite
 
-__all__ = ["BrokerUser", "acl_text", "broker_users", "write_password_file"]
+__all__ = [
+    "MONITOR_USER",
+    "SERVICE_USER",
+    "BrokerUser",
+    "acl_text",
+    "broker_users",
+    "write_password_file",
+]
 
 SERVICE_USER = "gate-service"
+MONITOR_USER = "monitor"
 
 
 @dataclass(frozen=True)
@@ -37,9 +47,24 @@ def broker_users(live: LiveSite, prefix: str | None = None) -> list[BrokerUser]:
     users = [
         BrokerUser(
             SERVICE_USER,
-            write=(f"{p}/dev/+/+/+/request", f"{p}/gate/+/+/decision", f"{p}/gate/+/+/hil/ack"),
+            write=(
+                f"{p}/dev/+/+/+/request",
+                f"{p}/gate/+/+/decision",
+                f"{p}/gate/+/+/event",
+                f"{p}/gate/+/+/hil/ack",
+            ),
             read=(f"{p}/dev/+/+/+/reading", f"{p}/gate/+/+/arrival", f"{p}/gate/+/+/hil/clock"),
-        )
+        ),
+        BrokerUser(
+            MONITOR_USER,
+            write=(),
+            read=(
+                f"{p}/gate/+/+/decision",
+                f"{p}/gate/+/+/event",
+                f"{p}/gate/+/+/arrival",
+                f"{p}/dev/+/+/+/reading",
+            ),
+        ),
     ]
     for gate in live.served_gates():
         users.append(BrokerUser(f"{gate.ref}/lane_pc", (f"{p}/gate/{gate.ref}/arrival",), ()))

@@ -13,6 +13,7 @@ from typing import Any
 from core.gate import (
     AdvanceGatePass,
     Command,
+    DiscardReading,
     DivertToInspection,
     DivertToManualPost,
     GateDecision,
@@ -33,7 +34,13 @@ from core.gate import (
     TransferRoute,
 )
 
-__all__ = ["decode_command", "decode_gate_pass", "encode_command", "encode_gate_pass"]
+__all__ = [
+    "decode_command",
+    "decode_gate_pass",
+    "encode_command",
+    "encode_decision",
+    "encode_gate_pass",
+]
 
 _Bad = (KeyError, TypeError, ValueError, InvalidOperation, AttributeError)
 
@@ -76,6 +83,7 @@ def encode_gate_pass(gp: GatePass) -> dict[str, Any]:
             "waypoints": [[p.x_m, p.y_m] for p in route.waypoints],
             "corridor_m": route.corridor_m,
             "allowed_stops": [[p.x_m, p.y_m] for p in route.allowed_stops],
+            "to_gate": route.to_gate,
         },
     }
 
@@ -87,7 +95,10 @@ def _route(d: Any) -> TransferRoute | None:
     stops = tuple(
         GeoPoint(float(_num(x) or 0.0), float(_num(y) or 0.0)) for x, y in d["allowed_stops"]
     )
-    return TransferRoute(pts, float(_num(d["corridor_m"]) or 0.0), stops)
+    to_gate = d.get("to_gate", "")
+    if not isinstance(to_gate, str):
+        raise TypeError("to_gate: expected a string")
+    return TransferRoute(pts, float(_num(d["corridor_m"]) or 0.0), stops, to_gate)
 
 
 def decode_gate_pass(d: Any) -> GatePass | None:
@@ -121,7 +132,8 @@ def decode_gate_pass(d: Any) -> GatePass | None:
         return None
 
 
-def _decision(d: GateDecision) -> dict[str, Any]:
+def encode_decision(d: GateDecision) -> dict[str, Any]:
+    """Return the JSON form of a decision (the decision topic's, the HIL answer's)."""
     return {
         "case_id": d.case_id,
         "lane": d.lane,
@@ -132,6 +144,7 @@ def _decision(d: GateDecision) -> dict[str, Any]:
         "weight_kg": d.weight_kg,
         "weight_error_kg": d.weight_error_kg,
         "risk_lane": d.risk_lane,
+        "readings": [[device, seq] for device, seq in d.readings],
     }
 
 
@@ -139,7 +152,7 @@ def encode_command(cmd: Command) -> dict[str, Any]:
     """Return the JSON form of a controller command (``{"type": …, …}``)."""
     out: dict[str, Any] = {"type": type(cmd).__name__}
     if isinstance(cmd, RecordDecision):
-        out["decision"] = _decision(cmd.decision)
+        out["decision"] = encode_decision(cmd.decision)
     elif isinstance(cmd, AdvanceGatePass):
         out.update(pass_id=cmd.pass_id, state=cmd.state.name)
     elif isinstance(cmd, PostGatePassage):
@@ -173,6 +186,7 @@ _SIMPLE: dict[str, type] = {
         RequestScan,
         Hold,
         ShowOnDisplay,
+        DiscardReading,
     )
 }
 
@@ -194,6 +208,7 @@ def decode_command(d: Any) -> Command | None:
                     _num(x["weight_kg"]),
                     _num(x["weight_error_kg"]),
                     x["risk_lane"],
+                    tuple((str(dev), int(seq)) for dev, seq in x.get("readings", [])),
                 )
             )
         if kind == "AdvanceGatePass":

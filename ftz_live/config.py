@@ -1,9 +1,12 @@
 """The live site file: which gates this service runs and how each device is reached.
 
 It reuses the scenario's ``site`` (so ``driver:`` lines are validated against the one
-registry) and adds what only a real installation has: the broker, the ledger URL, the
-health port, and per-device connection parameters. Secrets are never in the file: it
-names environment variables (``password_env``, ``hmac_key_env``).
+registry, and every gate is assembled by :mod:`ftz_spec.assembly` as the twin assembles
+it) and adds what only a real installation has: the broker, the ledger URL, the health
+port, the gate-pass register, and per-device connection parameters. Secrets are never in
+the file: it names environment variables (``password_env``, ``hmac_key_env``,
+``passes_token_env``). Any string may use ``${NAME}`` or ``${NAME:-default}`` for a
+value from the environment (ports and paths that differ per installation).
 
 .. code-block:: yaml
 
@@ -22,6 +25,7 @@ names environment variables (``password_env``, ``hmac_key_env``).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from ftz_spec import load_scenario
+from ftz_spec.assembly import AssemblyError, GateAssembly, assemble_gate
 from ftz_spec.base import Model
 from ftz_spec.errors import UserError
 from ftz_spec.site import Site
@@ -40,8 +45,12 @@ __all__ = [
     "LiveSiteError",
     "MqttConfig",
     "device_params",
+    "expand_env",
     "load_live_site",
+    "parse_live_site",
 ]
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 class LiveSiteError(UserError):
@@ -97,6 +106,17 @@ class LiveSite(Model):
     trace: str | None = Field(default=None, description="CSV event log, the twin's format")
     health: HealthConfig = HealthConfig()
     arrivals_hmac_key_env: str | None = Field(default=None, description="Key of the lane PCs")
+    passes: str = Field(
+        default="var/passes.jsonl", description="Gate passes registered with the service"
+    )
+    passes_token_env: str | None = Field(
+        default=None, description="Environment variable with the token of POST /v1/passes"
+    )
+    intelligent_gates: bool | None = Field(
+        default=None,
+        description="卡口自动核放; false runs every gate as a manual gate (an officer reads "
+        "the plate). Default: the scenario's lever, or true for an inline site",
+    )
     tick_s: float = Field(default=1.0, gt=0, description="How often waiting passages are checked")
     params: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
@@ -104,10 +124,23 @@ class LiveSite(Model):
     def _one_site(self) -> LiveSite:
         if (self.site is None) == (self.scenario is None):
             raise ValueError("give exactly one of site: or scenario:")
-        refs = {g.ref for g in self.resolved_site().gates}
+        gates = self.resolved_site().gates
+        refs = {g.ref for g in gates}
         for ref in self.gates:
             if ref not in refs:
                 raise ValueError(f"gates: unknown gate {ref!r}; known: {sorted(refs)}")
+        for i, gate in enumerate(gates):
+            try:
+                assembly = assemble_gate(
+                    gate, self.intelligent(), f"site.gates[{i}]", self._officer_driver()
+                )
+            except AssemblyError as exc:
+                raise ValueError(str(exc)) from None
+            if any(not p.driver for lane in assembly.lanes for p in lane.sensors):
+                raise ValueError(
+                    f"site.gates[{i}].devices: a manual gate needs an officer terminal "
+                    "(add {id: officer, kind: plate_camera, driver: mqtt.plate_camera})"
+                )
         return self
 
     def resolved_site(self) -> Site:
@@ -116,10 +149,30 @@ class LiveSite(Model):
             return self.site
         return load_scenario(str(self.scenario)).site
 
+    def intelligent(self) -> bool:
+        """Whether the gates read by devices (the scenario's lever by default)."""
+        if self.intelligent_gates is not None:
+            return self.intelligent_gates
+        if self.scenario is not None:
+            return load_scenario(str(self.scenario)).levers.intelligent_gates
+        return True
+
+    def _officer_driver(self) -> str:
+        # A scenario's site runs with its simulated devices: a simulated officer terminal.
+        return "sim.plate_camera" if self.scenario is not None else ""
+
     def served_gates(self) -> list[Any]:
         """Return the gates this service runs."""
         gates = self.resolved_site().gates
         return [g for g in gates if not self.gates or g.ref in self.gates]
+
+    def assemblies(self) -> dict[str, GateAssembly]:
+        """Return the served gates as assembled by the one gate assembly, keyed by ref."""
+        intelligent, officer = self.intelligent(), self._officer_driver()
+        return {
+            g.ref: assemble_gate(g, intelligent, officer_driver=officer)
+            for g in self.served_gates()
+        }
 
 
 def load_live_site(path: str | Path) -> LiveSite:
@@ -135,8 +188,35 @@ def load_live_site(path: str | Path) -> LiveSite:
     return parse_live_site(data, str(path))
 
 
+def expand_env(data: Any, source: str = "<site>", path: str = "") -> Any:
+    """Replace ``${NAME}`` and ``${NAME:-default}`` in every string of ``data``.
+
+    Raises:
+        LiveSiteError: A variable without a default is not set; names the field path.
+    """
+    if isinstance(data, dict):
+        return {
+            k: expand_env(v, source, f"{path}.{k}" if path else str(k)) for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [expand_env(v, source, f"{path}.{i}") for i, v in enumerate(data)]
+    if not isinstance(data, str):
+        return data
+
+    def value(m: re.Match[str]) -> str:
+        name, default = m.group(1), m.group(2)
+        if name in os.environ:
+            return os.environ[name]
+        if default is None:
+            raise LiveSiteError(f"{source}: {path}: environment variable {name} is not set")
+        return default
+
+    return _ENV.sub(value, data)
+
+
 def parse_live_site(data: Any, source: str = "<site>") -> LiveSite:
     """Validate live site data. Raises: LiveSiteError naming the field path and value."""
+    data = expand_env(data, source)
     try:
         return LiveSite.model_validate(data)
     except ValidationError as exc:
@@ -150,7 +230,7 @@ def parse_live_site(data: Any, source: str = "<site>") -> LiveSite:
 def _format(value: Any, names: dict[str, Any]) -> Any:
     if isinstance(value, str):
         text = value.format(**names)
-        return int(text) if text.isdigit() and value != text else text
+        return int(text) if text.isdigit() else text  # "{lane}", "${PORT:-502}" → ints
     return value
 
 
@@ -159,7 +239,8 @@ def device_params(live: LiveSite, gate_ref: str, device_id: str, lane: int) -> d
 
     Strings may use ``{lane}`` (1-based), ``{lane0}`` (0-based), ``{zone}``, ``{gate}``
     and ``{device}``; a formatted string that is a whole number becomes an int
-    (``port: "/dev/ttyUSB{lane0}"``, ``unit: "{lane}"``). ``per_lane: {2: {...}}``
+    (``port: "/dev/ttyUSB{lane0}"``, ``unit: "{lane}"``, ``port: ${PLC_PORT:-502}``).
+    ``per_lane: {2: {...}}``
     overrides by lane. ``*_env`` keys are read from the environment
     (``hmac_key_env`` → ``hmac_key``).
     """

@@ -1,14 +1,22 @@
-"""The health endpoint: ``GET /health`` returns the service's state as JSON (loopback)."""
+"""The service's HTTP endpoint (loopback by default).
+
+``GET /health`` returns the service's state as JSON. ``POST`` routes (the gate-pass
+register's ``/v1/passes``) are added by the service; each takes the request's headers and
+body and answers a status and a JSON object. Bodies over 64 KiB are refused.
+"""
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["HealthServer"]
+__all__ = ["HealthServer", "PostRoute"]
+
+PostRoute = Callable[[Mapping[str, str], bytes], tuple[int, dict[str, Any]]]
+_MAX_BODY = 65_536
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -16,14 +24,34 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.split("?", 1)[0] not in ("/health", "/healthz"):
-            self.send_error(404)
+            self._answer(404, {"error": "not found"})
             return
-        body = json.dumps(self.server.snapshot(), sort_keys=True, default=str).encode()
-        self.send_response(200)
+        self._answer(200, self.server.snapshot())
+
+    def do_POST(self) -> None:
+        route = self.server.routes.get(self.path.split("?", 1)[0])
+        if route is None:
+            self._answer(404, {"error": "not found"})
+            return
+        try:
+            length = int(self.headers.get("Content-Length", "-1"))
+        except ValueError:
+            length = -1
+        if not 0 <= length <= _MAX_BODY:
+            self._answer(413, {"error": f"body must be 0 to {_MAX_BODY} bytes"})
+            return
+        status, body = route(
+            {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length)
+        )
+        self._answer(status, body)
+
+    def _answer(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False).encode()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(data)
 
     def log_message(self, format: str, *args: object) -> None:
         return None  # health probes every few seconds would drown the structured log
@@ -32,17 +60,23 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     snapshot: Callable[[], dict[str, Any]]
+    routes: dict[str, PostRoute]
 
 
 class HealthServer:
-    """Serves ``snapshot()`` on ``host:port`` from a thread (port 0 picks a free one)."""
+    """Serves ``snapshot()`` and the POST routes on ``host:port`` (port 0 picks a free one)."""
 
     def __init__(
-        self, snapshot: Callable[[], dict[str, Any]], host: str = "127.0.0.1", port: int = 0
+        self,
+        snapshot: Callable[[], dict[str, Any]],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        routes: dict[str, PostRoute] | None = None,
     ) -> None:
         """Bind now; :meth:`start` serves."""
         self._server = _Server((host, port), _Handler)
         self._server.snapshot = snapshot
+        self._server.routes = dict(routes or {})
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.2,), daemon=True, name="health"
@@ -54,7 +88,8 @@ class HealthServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._server.shutdown()
+        """Stop serving (if it was started) and close the socket."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(2.0)
         self._server.server_close()
-        self._thread.join(2.0)

@@ -5,8 +5,10 @@ protocols: a truck's arrival is published as the lane PC would, a reading or a f
 the device would (same value, confidence, sequence number and time), then a step
 message tells the service the simulated time and how many messages it must have seen;
 the call blocks until the service answers with the commands its core decided. Barrier
-commands also travel over Modbus, to the PLC the twin serves. Simulated time does not
-advance while the twin waits, so decisions equal those of the in-process run.
+commands also travel over Modbus, to the PLC the twin serves; a weighbridge wired by
+RS-232 gets Mettler-Toledo frames on a pty (a *prepare* step first sets the service's
+clock, since a frame carries no time). Simulated time does not advance while the twin
+waits, so decisions equal those of the in-process run.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from core.gate import (
 )
 from core.gate.messages import Event
 from ftz_live.codec import decode_command, encode_gate_pass
+from ftz_spec.assembly import GateAssembly
 from hardware_models.mqtt import (
     MqttDevicePeer,
     MqttSettings,
@@ -63,18 +66,27 @@ class HilBridge:
     """Shared MQTT connection of the twin's side; makes one controller per gate."""
 
     def __init__(
-        self, settings: MqttSettings, prefix: str = "ftz", timeout_s: float = 30.0
+        self,
+        settings: MqttSettings,
+        prefix: str = "ftz",
+        timeout_s: float = 30.0,
+        serial: dict[str, Any] | None = None,
     ) -> None:
-        """Connect to the broker the live service uses."""
+        """Connect to the broker the live service uses.
+
+        ``serial`` maps the device id of each weighbridge on a serial line to the
+        indicator (:class:`hardware_models.serial.PtyIndicator`) the twin writes to.
+        """
         self.settings, self.prefix, self.timeout_s = settings, prefix, timeout_s
+        self.serial = dict(serial or {})
         self._bus = bus_for(settings)
         if not self._bus.acquire():
             raise HilError(f"broker {settings.host}:{settings.port} unreachable")
         self.controllers: list[HilController] = []
 
-    def controller_factory(self, gate_ref: str) -> HilController:
-        """What ``Twin(controller_factory=...)`` calls for each gate."""
-        ctl = HilController(self, gate_ref)
+    def controller_factory(self, assembly: GateAssembly) -> HilController:
+        """What ``Twin(controller_factory=...)`` calls for each assembled gate."""
+        ctl = HilController(self, assembly.ref)
         self.controllers.append(ctl)
         return ctl
 
@@ -129,11 +141,31 @@ class HilController:
             tick = isinstance(event, Tick)
             if not tick:
                 self._publish(event, now)
-            self._step += 1
-            body = {"step": self._step, "tick": tick, "after": dict(self.sent)}
-            payload = encode_envelope(f"{self.gate_ref}/twin", self._step, now, "ok", body)
-            self._bus.publish(hil_clock_topic(self.bridge.prefix, self.gate_ref), payload)
-            return self._wait(self._step)
+            return self._round_trip(now, tick=tick)
+
+    def _round_trip(self, now: float, tick: bool = False, prepare: bool = False) -> list[Command]:
+        self._step += 1
+        body = {"step": self._step, "tick": tick, "after": dict(self.sent), "prepare": prepare}
+        payload = encode_envelope(f"{self.gate_ref}/twin", self._step, now, "ok", body)
+        self._bus.publish(hil_clock_topic(self.bridge.prefix, self.gate_ref), payload)
+        return self._wait(self._step)
+
+    def _serial(self, device_id: str, at: float, value: Any = None, code: str = "") -> None:
+        """Write what a weighbridge on a serial line says: a weighing or a fault."""
+        indicator = self.bridge.serial[device_id]
+        self._round_trip(at, prepare=True)  # the frames are stamped with the service's clock
+        if code == "device_down":
+            frames = [{"gross_kg": 0.0}, {"gross_kg": 0.0, "power_up": True}]
+        elif code == "no_read":
+            frames = [{"gross_kg": 0.0}, {"gross_kg": 0.0, "out_of_range": True}]
+        elif code:
+            raise HilError(f"fault code {code!r} has no Toledo form")
+        else:
+            self.sent[device_id] += indicator.weigh(float(value))
+            return
+        for frame in frames:
+            indicator.send(**frame)
+        self.sent[device_id] += len(frames)
 
     def _publish(self, event: Event, now: float) -> None:
         if isinstance(event, TruckArrived):
@@ -143,13 +175,20 @@ class HilController:
         elif isinstance(event, ReadingReceived):
             r = event.reading
             dev = service_device_id(self.gate_ref, event.lane, r.device_id)
-            self._send(dev, "ok", r.time_s, r.value, r.confidence, r.seq)
+            if dev in self.bridge.serial:
+                self._serial(dev, r.time_s, r.value)
+            else:
+                self._send(dev, "ok", r.time_s, r.value, r.confidence, r.seq, r.case_id)
         elif isinstance(event, FaultReported):
             f = event.fault
+            dev = service_device_id(self.gate_ref, event.lane, f.device_id)
+            if dev in self.bridge.serial:
+                self._serial(dev, f.time_s, code=f.code)
+                return
             status = _FAULT_STATUS.get(f.code)
             if status is None:
                 raise HilError(f"fault code {f.code!r} has no protocol form")
-            self._send(service_device_id(self.gate_ref, event.lane, f.device_id), status, f.time_s)
+            self._send(dev, status, f.time_s)
         elif isinstance(event, ScanCompleted):
             dev = f"{self.gate_ref}/h986_scanner-{event.lane.rsplit('lane', 1)[-1]}"
             self._send(dev, "ok", now, event.result.value, 1.0)
@@ -162,8 +201,9 @@ class HilController:
         value: Any = None,
         conf: float | None = None,
         seq: int | None = None,
+        case_id: str = "",
     ) -> None:
-        if not self._peer(device_id).publish(status, ts, value, conf, seq):
+        if not self._peer(device_id).publish(status, ts, value, conf, seq, case_id):
             raise HilError(f"cannot publish for {device_id}")
         self.sent[device_id] += 1
 

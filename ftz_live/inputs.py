@@ -21,13 +21,14 @@ __all__ = ["Arrival", "ArrivalReceiver", "ClockReceiver", "HilStep"]
 
 @dataclass(frozen=True)
 class Arrival:
-    """A truck announced by a lane PC."""
+    """A truck announced by a lane PC: with its gate pass, or the number of a registered one."""
 
     gate_ref: str
     lane: str
     case_id: str
     gate_pass: GatePass | None
     time_s: float
+    pass_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class HilStep:
     now: float
     tick: bool
     after: dict[str, int]  # device id -> messages the twin sent it so far
+    prepare: bool = False  # only set the clock (before the twin writes a serial frame)
 
 
 class _Receiver(EnvelopeSensor):
@@ -72,7 +74,13 @@ class _Receiver(EnvelopeSensor):
 
 
 class ArrivalReceiver(_Receiver):
-    """Arrivals of one gate: ``{"lane", "case_id", "gate_pass"}`` from ``<gate>/lane_pc``."""
+    """Arrivals of one gate from ``<gate>/lane_pc``.
+
+    ``{"lane", "case_id", "pass_id"}`` names a pass registered with the service (what a
+    real lane PC knows: the number read from the driver's card); ``{"lane", "case_id",
+    "gate_pass": {...}}`` carries the pass itself (hardware-in-the-loop runs, tests);
+    ``"gate_pass": null`` announces a truck without one.
+    """
 
     def __init__(self, gate_ref: str, out: queue.Queue[Any], clock: Clock, **config: Any) -> None:
         """Check messages of ``<gate_ref>/lane_pc`` and queue arrivals on ``out``."""
@@ -85,16 +93,19 @@ class ArrivalReceiver(_Receiver):
         lane, case_id, raw_pass = value.get("lane"), value.get("case_id"), value.get("gate_pass")
         if not isinstance(lane, str) or not lane.startswith(self.gate_ref + "/"):
             return None
-        if not isinstance(case_id, str) or not case_id:
+        if not isinstance(case_id, str) or not case_id or len(case_id) > 64:
+            return None
+        pass_id = value.get("pass_id", "")
+        if not isinstance(pass_id, str) or len(pass_id) > 64:
             return None
         gp = None if raw_pass is None else decode_gate_pass(raw_pass)
         if raw_pass is not None and gp is None:
             return None
-        return Arrival(self.gate_ref, lane, case_id, gp, at)
+        return Arrival(self.gate_ref, lane, case_id, gp, at, pass_id)
 
 
 class ClockReceiver(_Receiver):
-    """HIL steps of one gate: ``{"step", "tick", "after"}`` from ``<gate>/twin``."""
+    """HIL steps of one gate: ``{"step", "tick", "after", "prepare"}`` from ``<gate>/twin``."""
 
     def __init__(self, gate_ref: str, out: queue.Queue[Any], clock: Clock, **config: Any) -> None:
         """Check messages of ``<gate_ref>/twin`` and queue steps on ``out``."""
@@ -109,4 +120,5 @@ class ClockReceiver(_Receiver):
             return None
         if not all(isinstance(k, str) and isinstance(v, int) for k, v in after.items()):
             return None
-        return HilStep(self.gate_ref, step, at, bool(value.get("tick", False)), after)
+        tick, prepare = bool(value.get("tick", False)), bool(value.get("prepare", False))
+        return HilStep(self.gate_ref, step, at, tick, after, prepare)

@@ -1,4 +1,4 @@
-"""Structured logs: one JSON object per line on stderr."""
+"""Structured logs: one JSON object per line on stderr, stamped in UTC (ISO 8601)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 __all__ = ["JsonFormatter", "configure_logging"]
@@ -14,12 +15,13 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 
 
 class JsonFormatter(logging.Formatter):
-    """Formats a record as ``{"ts", "level", "logger", "msg", ...extra}``."""
+    """Formats a record as ``{"ts", "level", "logger", "msg", ...extra}``; ``ts`` in UTC."""
 
     def format(self, record: logging.LogRecord) -> str:
         """Return the record as one JSON line."""
+        stamp = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="microseconds")
         out: dict[str, Any] = {
-            "ts": round(record.created, 6),
+            "ts": stamp.replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),

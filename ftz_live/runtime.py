@@ -1,14 +1,18 @@
-"""A live gate: real (or simulated) devices, a clock, the core's controller.
+"""A live gate: the assembled controller, its devices, a clock, and the command executor.
 
 The loop is the ros2_control one: read every sensor with the current time, feed what
-arrived to the controller, write the commands it returns to the actuators, record the
-same trace records the twin records. A lane may have any number of sensors.
+arrived to the controller, carry out the commands it returns (:mod:`ftz_live.executor`),
+record the same trace records the twin records. Which sensors a lane has and what the
+controller requires come from the one gate assembly (:mod:`ftz_spec.assembly`); the
+readings' passage is the controller's business (a reading before its truck's arrival is
+held by the core, one after the decision is discarded and counted).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,29 +20,28 @@ import numpy as np
 from core.gate import (
     Command,
     DeviceKind,
-    GateController,
     GatePass,
-    OpenBarrier,
-    PostGatePassage,
-    Reading,
-    ReadingReceived,
-    RecordDecision,
-    RequestScan,
-    ShowOnDisplay,
     Tick,
     TruckArrived,
     event_for,
 )
 from core.gate.messages import Event
+from core.gate.readings import ACTUATOR_KINDS
 from core.trace import Lifecycle, Recorder
 from ftz_live.clock import WallClock
+from ftz_live.executor import CommandExecutor
 from ftz_spec import Scenario
-from hardware_models import create_device, driver_spec
+from ftz_spec.assembly import DevicePlan, GateAssembly
+from ftz_spec.gates import scenario_gates
+from hardware_models import DeviceParamsError, create_device, driver_spec
+from hardware_models.sim import Fixed, SimActuatorParams, SimSensorParams
+from hardware_models.sim.feed import FedSimSensor, RecordedFeed
 
-__all__ = ["LiveGate", "build_live_gate", "lane_devices"]
+__all__ = ["LiveGate", "build_live_gate", "make_device", "simulated_gate"]
 
-PassageSink = Callable[[PostGatePassage], None]
-DecisionSink = Callable[[RecordDecision], None]
+_SIM_SENSOR = {"latency_s", "misread_rate", "miss_rate", "noise_sd", "mttf_h", "mttr_min"}
+_SIM_SENSOR |= {"stuck_share"}
+_SIM_ACTUATOR = {"act_time_s", "stuck_rate", "mttf_h", "mttr_min"}
 
 
 @dataclass
@@ -46,29 +49,29 @@ class LiveGate:
     """One gate running on a live clock.
 
     Attributes:
-        ref: ``<zone>/<gate>``.
+        assembly: The gate as assembled (policy, lanes, devices).
         controller: The core's controller (anything with ``handle(event, now)``).
-        sensors: Lane → its sensors.
+        sensors: Lane → the sensors read at every step.
         actuators: Lane → device kind → actuator (barrier, display board).
+        executor: Carries out the controller's commands.
         recorder: Where trace records go.
         clock: The live clock (seconds).
-        on_passage: Receives every ledger posting (the ledger sink).
-        on_decision: Receives every decision (published for monitoring).
+        on_event: Told of every event before the controller handles it (the journal).
     """
 
-    ref: str
+    assembly: GateAssembly
     controller: Any
     sensors: dict[str, list[Any]]
     actuators: dict[str, dict[DeviceKind, Any]]
+    executor: CommandExecutor
     recorder: Recorder
-    clock: Callable[[], float] = field(default_factory=WallClock)
-    on_passage: PassageSink | None = None
-    on_decision: DecisionSink | None = None
-    actuator_faults: int = 0
-    # Readings that came before their truck was announced (the camera fires as the truck
-    # rolls in, the lane PC announces it a moment later): held for the lane's next
-    # arrival, within the policy's early-reading window, instead of being dropped.
-    early: dict[str, list[Reading]] = field(default_factory=dict)
+    clock: Callable[[], float]
+    on_event: Callable[[Event, float], None] | None = None
+
+    @property
+    def ref(self) -> str:
+        """``<zone>/<gate>``."""
+        return self.assembly.ref
 
     def truck_arrived(
         self, lane: str, case_id: str, gate_pass: GatePass | None, now: float | None = None
@@ -79,23 +82,18 @@ class LiveGate:
             case_id, "gate_check", Lifecycle.START, f"{self.ref}/lanes", now, {"lane": lane}
         )
         commands = self.handle(TruckArrived(lane, case_id, gate_pass), now)
-        for reading in self.early.pop(lane, []):
-            if lane in self.controller.pending_lanes:
-                commands += self.handle(ReadingReceived(lane, reading), now)
+        for sensor in self.sensors.get(lane, ()):
+            if isinstance(sensor, FedSimSensor):  # a simulated device is shown the truck
+                sensor.passage_started(case_id, gate_pass, now)
         return commands
 
     def step(self, now: float | None = None) -> list[Command]:
         """Read every sensor once at ``now`` (the clock's time by default), decide, act."""
         now = self.clock() if now is None else now
         commands: list[Command] = []
-        window = getattr(getattr(self.controller, "policy", None), "early_reading_s", 10.0)
         for lane, sensors in self.sensors.items():
             for sensor in sensors:
                 for result in sensor.read(now):
-                    if isinstance(result, Reading) and lane not in self.controller.pending_lanes:
-                        held = [r for r in self.early.get(lane, []) if now - r.time_s <= window]
-                        self.early[lane] = [*held[-15:], result]
-                        continue
                     commands += self.handle(event_for(lane, result), now)
         return commands
 
@@ -105,42 +103,19 @@ class LiveGate:
         return self.handle(Tick(), now)
 
     def handle(self, event: Event, now: float) -> list[Command]:
-        """Feed one event to the controller and carry out what it returns."""
-        return self._act(self.controller.handle(event, now), now)
+        """Feed one event to the controller and carry out what it returns.
 
-    def _act(self, commands: list[Command], now: float) -> list[Command]:
-        for cmd in commands:
-            if isinstance(cmd, OpenBarrier | ShowOnDisplay):
-                kind = (
-                    DeviceKind.BARRIER if isinstance(cmd, OpenBarrier) else DeviceKind.DISPLAY_BOARD
-                )
-                device = self.actuators.get(cmd.lane, {}).get(kind)
-                fault = None if device is None else device.write(cmd, now)
-                if fault is not None:
-                    self.actuator_faults += 1
-                    case = cmd.case_id if isinstance(cmd, OpenBarrier) else ""
-                    self.recorder.emit(
-                        case,
-                        f"{kind.value}_fault",
-                        Lifecycle.STOP,
-                        cmd.lane,
-                        now,
-                        {"code": fault.code},
-                    )
-            elif isinstance(cmd, RequestScan):
-                for sensor in self.sensors.get(cmd.lane, ()):
-                    if sensor.kind is DeviceKind.H986_SCANNER:
-                        sensor.request(cmd, now)
-            elif isinstance(cmd, RecordDecision):
-                d = cmd.decision
-                attrs = {"outcome": d.outcome.value, "reasons": ";".join(d.reasons)}
-                self.recorder.emit(
-                    d.case_id, "gate_check", Lifecycle.STOP, f"{self.ref}/lanes", now, attrs
-                )
-                if self.on_decision is not None:
-                    self.on_decision(cmd)
-            elif isinstance(cmd, PostGatePassage) and self.on_passage is not None:
-                self.on_passage(cmd)
+        ``on_event`` hears of every event first, except a tick that decides nothing: a
+        controller in the same state decides nothing on it either, so the journal skips
+        the idle ticks (one a second per gate).
+        """
+        tick = isinstance(event, Tick)
+        if self.on_event is not None and not tick:
+            self.on_event(event, now)
+        commands: list[Command] = self.controller.handle(event, now)
+        if self.on_event is not None and tick and commands:
+            self.on_event(event, now)
+        self.executor.carry_out(commands, now)
         return commands
 
     def devices(self) -> list[Any]:
@@ -154,50 +129,95 @@ class LiveGate:
             dev.finalize()
 
 
-def lane_devices(
-    gate: Any,
-    params: Callable[[str, int], dict[str, Any]] | None = None,
-    seed: int = 0,
-) -> tuple[dict[str, list[Any]], dict[str, dict[DeviceKind, Any]]]:
-    """Build (unconfigured) every device of every lane of ``gate``.
+def _sim_params(plan: DevicePlan, params: Mapping[str, Any]) -> dict[str, Any]:
+    allowed = _SIM_ACTUATOR if plan.kind in ACTUATOR_KINDS else _SIM_SENSOR
+    unknown = sorted(set(params) - allowed - {"feed", "increment_kg"})
+    if unknown:
+        raise DeviceParamsError(
+            f"params.{plan.device_id.rsplit('-', 1)[0]}: {unknown} are not parameters of "
+            f"{plan.driver}; known: {sorted(allowed | {'feed'})}"
+        )
+    fields = {k: v for k, v in params.items() if k in allowed}
+    if "latency_s" in fields:
+        fields["latency_s"] = Fixed(float(fields["latency_s"]))
+    cls = SimActuatorParams if plan.kind in ACTUATOR_KINDS else SimSensorParams
+    return {"params": cls(**fields)}
 
-    Device ids are ``<zone>/<gate>/<device>-<lane>``, as in the twin. Simulated
-    drivers get their own random streams from ``seed``; real drivers get
-    ``params(device_id, lane)`` (their connection settings from the site file).
+
+def make_device(
+    plan: DevicePlan,
+    gate_ref: str,
+    params: Mapping[str, Any],
+    common: Mapping[str, Any] | None = None,
+    seed: int = 0,
+) -> Any:
+    """Build the device ``plan`` names: its driver with the site's ``params``.
+
+    A simulated sensor (``sim.*``) becomes a :class:`FedSimSensor`, shown each passage
+    the truth its gate pass implies, or a recorded feed (``params.feed``); it draws from
+    its own random stream (``seed``, lane, name). A real driver also gets ``common``
+    (clock, broker, wake-up) and its connection settings.
+
+    Raises:
+        DeviceParamsError: A parameter the simulated model does not know, or a bad feed.
     """
-    sensors: dict[str, list[Any]] = {}
-    actuators: dict[str, dict[DeviceKind, Any]] = {}
-    for n in range(1, gate.lanes + 1):
-        lane = f"{gate.ref}/lane{n}"
-        sensors[lane], actuators[lane] = [], {}
-        for i, dev in enumerate(gate.devices):
-            kwargs: dict[str, Any] = {}
-            if driver_spec(dev.driver).simulated:
-                kwargs["rng"] = np.random.default_rng([seed, n, i])
-            elif params is not None:
-                kwargs.update(params(dev.id, n))
-            device = create_device(dev.driver, f"{gate.ref}/{dev.id}-{n}", **kwargs)
-            if dev.kind in (DeviceKind.BARRIER, DeviceKind.DISPLAY_BOARD):
-                actuators[lane][dev.kind] = device
-            else:
-                sensors[lane].append(device)
-    return sensors, actuators
+    if not plan.driver:
+        raise DeviceParamsError(
+            f"{plan.device_id}: a manual gate needs an officer terminal in the live site "
+            "(a device {id: officer, kind: plate_camera, driver: mqtt.plate_camera})"
+        )
+    if not driver_spec(plan.driver).simulated:
+        return create_device(plan.driver, plan.device_id, **{**(common or {}), **params})
+    rng = np.random.default_rng([seed, plan.number, zlib.crc32(plan.name.encode())])
+    kwargs = _sim_params(plan, params)
+    if "increment_kg" in params and plan.kind is DeviceKind.WEIGHBRIDGE:
+        kwargs["increment_kg"] = float(params["increment_kg"])
+    device = create_device(plan.driver, plan.device_id, rng=rng, **kwargs)
+    if plan.kind in ACTUATOR_KINDS:
+        return device
+    feed = RecordedFeed.load(params["feed"]) if "feed" in params else None
+    return FedSimSensor(device, plan.name, gate_ref, feed)
 
 
 def build_live_gate(
-    scenario: Scenario,
-    gate_ref: str,
+    assembly: GateAssembly,
+    make: Callable[[DevicePlan], Any],
     recorder: Recorder,
     clock: Callable[[], float] | None = None,
-    seed: int = 0,
+    **sinks: Any,
 ) -> LiveGate:
-    """Wire one gate of ``scenario``'s site to the drivers its devices name, activated."""
-    gate = scenario.site.gate(gate_ref)
-    sensors, actuators = lane_devices(gate, seed=seed)
-    live = LiveGate(
-        gate.ref, GateController(gate.ref), sensors, actuators, recorder, clock or WallClock()
+    """Build one assembled gate's devices with ``make`` (unconfigured) and its executor.
+
+    ``sinks`` are the executor's ``on_decision``, ``on_passage`` and ``on_discard``.
+    """
+    by_kind, actuators = assembly.build(make)
+    sensors = {lane: list(devs.values()) for lane, devs in by_kind.items()}
+    scanners = {
+        lane: devs[DeviceKind.H986_SCANNER]
+        for lane, devs in by_kind.items()
+        if DeviceKind.H986_SCANNER in devs
+    }
+    executor = CommandExecutor(assembly.ref, actuators, scanners, recorder, **sinks)
+    return LiveGate(
+        assembly,
+        assembly.controller(),
+        sensors,
+        actuators,
+        executor,
+        recorder,
+        clock or WallClock(),
     )
-    for device in live.devices():
+
+
+def simulated_gate(
+    scenario: Scenario, gate_ref: str, recorder: Recorder, clock: Callable[[], float], seed: int = 0
+) -> LiveGate:
+    """A scenario's gate on a live clock with its simulated devices, configured and active."""
+    assembly = scenario_gates(scenario)[gate_ref]
+    gate = build_live_gate(
+        assembly, lambda plan: make_device(plan, gate_ref, {}, seed=seed), recorder, clock
+    )
+    for device in gate.devices():
         device.configure()
         device.activate()
-    return live
+    return gate

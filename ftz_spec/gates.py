@@ -1,32 +1,21 @@
-"""Gate policies from a site: shared by the twin and the live runtime so both decide alike.
+"""The gates of a scenario, assembled: the twin's and the scenario-based live sites' entry.
 
-A gate requires readings from the sensors it actually has, among those its line's preset
-asks for (一线放开: plate, e-plate, container; 二线管住: also IC card, weight, seals,
-track). A manual gate (intelligent gates switched off) reads only the plate, by an officer.
+The assembly itself (policy, sensor map, actuators) is :mod:`ftz_spec.assembly`; this
+module only applies a scenario's lever (``levers.intelligent_gates``) to it.
 """
 
 from __future__ import annotations
 
-from core.gate import DeviceKind, GatePolicy
-from core.gate.readings import ACTUATOR_KINDS
-from ftz_spec import Gate, Scenario
+from ftz_spec.assembly import GateAssembly, assemble_site
+from ftz_spec.models import Scenario
 
-__all__ = ["gate_policy", "sensor_kinds"]
-
-
-def sensor_kinds(gate: Gate) -> frozenset[DeviceKind]:
-    """The kinds of sensor installed at ``gate`` (actuators and the H986 excluded)."""
-    return frozenset(d.kind for d in gate.devices) - ACTUATOR_KINDS - {DeviceKind.H986_SCANNER}
+__all__ = ["scenario_gates"]
 
 
-def gate_policy(scenario: Scenario, gate: Gate) -> GatePolicy:
-    """Return the policy ``gate`` runs under in ``scenario``."""
-    if not scenario.levers.intelligent_gates:
-        return (
-            GatePolicy.first_line(required=frozenset({DeviceKind.PLATE_CAMERA}))
-            if gate.line == "first"
-            else GatePolicy(required=frozenset({DeviceKind.PLATE_CAMERA}))
-        )
-    preset = GatePolicy.first_line() if gate.line == "first" else GatePolicy.second_line()
-    required = preset.required & sensor_kinds(gate)
-    return preset.with_(required=required or frozenset({DeviceKind.PLATE_CAMERA}))
+def scenario_gates(scenario: Scenario) -> dict[str, GateAssembly]:
+    """Return every gate of ``scenario`` assembled under its levers, keyed by ref.
+
+    Raises:
+        ftz_spec.assembly.AssemblyError: A gate cannot be assembled.
+    """
+    return assemble_site(scenario.site, scenario.levers.intelligent_gates)

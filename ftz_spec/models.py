@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from ftz_spec.assembly import AssemblyError, assemble_gate
 from ftz_spec.base import FieldPathError, Model, Probability
 from ftz_spec.levers import Levers
 from ftz_spec.site import Device, Gate, Place, Road, Site, StaffPool, StaffRole, Zone
@@ -31,6 +32,7 @@ from ftz_spec.uncertain import (
     Times,
     Uncertainties,
 )
+from hardware_models.registry import driver_spec
 
 __all__ = [
     "Device",
@@ -112,6 +114,7 @@ class Scenario(Model):
         for i, flow in enumerate(self.uncertainties.flows):
             self._check_flow(i, flow, zones, places)
         self._check_staffed(zones)
+        self._check_gates()
         for zone in self.levers.h986:
             if zone not in zones:
                 raise FieldPathError(("levers", "h986", zone), zone, "undefined zone")
@@ -130,6 +133,25 @@ class Scenario(Model):
                     ("uncertainties", "outages", i, "to_h"), outage.to_h, "must be after from_h"
                 )
         return self
+
+    def _check_gates(self) -> None:
+        """The twin simulates every device, and each gate must assemble."""
+        for i, gate in enumerate(self.site.gates):
+            for j, dev in enumerate(gate.devices):
+                if not driver_spec(dev.driver).simulated:
+                    raise FieldPathError(
+                        ("site", "gates", i, "devices", j, "driver"),
+                        dev.driver,
+                        f"a scenario runs in the twin, which simulates every device: use "
+                        f"sim.{dev.kind.value} (a real driver belongs in a live site file "
+                        "for ftztwin serve-gate; ftztwin run --hil puts the real protocols "
+                        "in place of the sim.* drivers by itself)",
+                    )
+            try:
+                assemble_gate(gate, self.levers.intelligent_gates)
+            except AssemblyError as exc:  # the path names the gate; a traceback adds nothing
+                path = ("site", "gates", i, *exc.path)
+                raise FieldPathError(path, exc.value, exc.message) from None
 
     def _check_staffed(self, zones: set[str]) -> None:
         """Every zone with gates needs someone for the gate, the documents and inspections."""

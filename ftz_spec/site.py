@@ -5,14 +5,31 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
+from pydantic import (
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    model_validator,
+)
 
 from core.gate import DeviceKind
 from ftz_spec.base import FieldPathError, Ident, Model, Probability, unique
 from hardware_models import known_drivers
 from hardware_models.registry import driver_spec
 
-__all__ = ["Device", "Gate", "Place", "Road", "Site", "StaffPool", "StaffRole", "Zone"]
+__all__ = [
+    "Device",
+    "Gate",
+    "GateTolerances",
+    "Place",
+    "Road",
+    "Site",
+    "StaffPool",
+    "StaffRole",
+    "Zone",
+]
 
 
 class Zone(Model):
@@ -58,15 +75,56 @@ class Device(Model):
         return self
 
 
+class GateTolerances(Model):
+    """A gate's own figures where its line's preset does not fit; unset keeps the preset's."""
+
+    weight_tolerance_pct: NonNegativeFloat | None = Field(
+        default=None, description="Allowed weighbridge error, % of the declared total"
+    )
+    weight_tolerance_kg: NonNegativeFloat | None = Field(
+        default=None, description="Allowed weighbridge error for light loads, kg"
+    )
+    min_confidence: Probability | None = Field(
+        default=None, description="Readings below this confidence are not trusted"
+    )
+    max_reading_age_s: PositiveFloat | None = Field(
+        default=None, description="A reading older than this on arrival is stale"
+    )
+    early_reading_s: NonNegativeFloat | None = Field(
+        default=None, description="A reading may precede its truck's arrival by this much"
+    )
+    max_passage_s: PositiveFloat | None = Field(
+        default=None, description="Longest wait for a passage's readings (then fail closed)"
+    )
+    max_scan_s: PositiveFloat | None = Field(
+        default=None, description="Longest wait for an H986 result"
+    )
+    radiation_alarm_ratio: PositiveFloat | None = Field(
+        default=None, description="Radiation level (multiple of background) that alarms"
+    )
+    track_max_stop_s: PositiveFloat | None = Field(
+        default=None, description="Longest unexplained stop on a transfer's GPS track"
+    )
+    track_max_gap_s: PositiveFloat | None = Field(
+        default=None, description="Longest gap between two GPS fixes"
+    )
+
+
 class Gate(Model):
-    """A gate (卡口) of a zone: first line (zone ↔ abroad) or second line (zone ↔ China)."""
+    """A gate (卡口) of a zone: first line (zone ↔ abroad) or second line (zone ↔ China).
+
+    ``mode`` says whether the gate stands alone or is the first or the second gate of a
+    double gate (双卡口); ``tolerances`` override its line's figures. The one place that
+    turns this description into a controller policy is :mod:`ftz_spec.assembly`.
+    """
 
     id: Ident
     zone: str
     line: Literal["first", "second"]
-    mode: Literal["single", "double"] = "single"
+    mode: Literal["single", "first_of_two", "second_of_two"] = "single"
     lanes: PositiveInt
     devices: tuple[Device, ...] = ()
+    tolerances: GateTolerances = GateTolerances()
 
     @property
     def ref(self) -> str:

@@ -23,7 +23,7 @@ from ftz_spec import (
 )
 from ftz_spec.errors import UserError
 from ftz_spec.risk import risk_setup
-from ftztwin.cliargs import non_negative, positive
+from ftztwin.cliargs import hours, non_negative, positive
 
 __all__ = ["main"]
 
@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--risk-state", type=Path, help="folder: restore and save the risk engine's learning"
     )
+    run.add_argument(
+        "--compare", action="store_true", help="with --hil: also run in-process, compare decisions"
+    )
+    run.add_argument("--horizon-h", type=hours, help="override run.horizon_h")
+    run.add_argument("--warmup-h", type=hours, help="override run.warmup_h")
     val = sub.add_parser("validate", help="validate scenario files")
     val.add_argument("scenarios", type=Path, nargs="+")
     sch = sub.add_parser("schema", help="write scenarios/scenario.schema.json")
@@ -60,14 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _with_overrides(
-    scenario: Scenario, seed: int | None, replications: int | None, source: str
-) -> Scenario:
+def _with_overrides(scenario: Scenario, source: str, **run: float | None) -> Scenario:
     data = scenario.model_dump(mode="json")
-    if seed is not None:
-        data["run"]["seed"] = seed
-    if replications is not None:
-        data["run"]["replications"] = replications
+    data["run"].update({k: v for k, v in run.items() if v is not None})
     return parse_scenario(data, source)
 
 
@@ -123,9 +123,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         from ftztwin.cli_live import cmd_run_hil
 
         return cmd_run_hil(args)
+    if args.compare:
+        raise UserError("--compare: compares a HIL run with the in-process one; add --hil")
 
     base = load_scenario(args.scenario)
-    scenario = _with_overrides(base, args.seed, args.replications, str(args.scenario))
+    scenario = _with_overrides(
+        base,
+        str(args.scenario),
+        seed=args.seed,
+        replications=args.replications,
+        horizon_h=args.horizon_h,
+        warmup_h=args.warmup_h,
+    )
     report, results = _run(scenario, args.out, not args.no_event_log, args.workers, args.risk_state)
     summary = summarise(results)
     print(kpi_table(summary, headline(list(summary))))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from core.gate.readings import SealRead
 from core.risk import Declaration, GoodsLine, Procedure
 from ftz_spec import Flow, Scenario
 from twin.enterprises import EnterpriseAgent, EnterpriseModel
-from twin.gate_process import Truck
+from twin.gate_process import Truck, transfer_plan
 
 __all__ = ["Case", "new_case"]
 
@@ -68,7 +69,8 @@ def _plate(u: np.ndarray) -> str:
 
 
 def _truck(case_id: str, flow: Flow, pass_plate: str, real_plate: str, weight: float, u: np.ndarray,
-           times: dict[str, float], ent: EnterpriseAgent, chapter: str) -> Truck:  # fmt: skip
+           times: dict[str, float], ent: EnterpriseAgent, chapter: str,
+           transfer: Any = None) -> Truck:  # fmt: skip
     """The truck and its gate pass (核放单): what is declared and what is really there."""
     boxed = flow.kind in _CONTAINERISED
     containers = (
@@ -89,6 +91,7 @@ def _truck(case_id: str, flow: Flow, pass_plate: str, real_plate: str, weight: f
         vehicle_tare_kg=_VEHICLE_TARE_KG,
         container_tare_kg=_CONTAINER_TARE_KG * len(containers),
         gross_weight_kg=weight,
+        transfer=None if transfer is None else transfer[0],
     )
     return Truck(
         case_id=case_id,
@@ -101,6 +104,7 @@ def _truck(case_id: str, flow: Flow, pass_plate: str, real_plate: str, weight: f
         containers=containers,
         weight_kg=_VEHICLE_TARE_KG + _CONTAINER_TARE_KG * len(containers) + weight,
         seals=seals,
+        track=None if transfer is None else transfer[1],
     )
 
 
@@ -154,6 +158,7 @@ def new_case(
         "late_filing": float(u[10]) * 72 * 3600.0,  # filed within 3 days of entry (assumption)
     }
     truck = _truck(
-        case_id, flow, plate, other if swapped else plate, weight, u, times, ent, chapter
-    )
+        case_id, flow, plate, other if swapped else plate, weight, u, times, ent, chapter,
+        transfer_plan(scenario, flow),
+    )  # fmt: skip
     return Case(case_id, flow, ent, decl, chapter, value, violation, at_stake, truck, u, times)

@@ -7,6 +7,8 @@ the truck goes to a manual post (转岗) → leave.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,21 +17,55 @@ import simpy
 
 from core.gate import (
     DeviceKind,
+    DiscardReading,
     GateDecision,
     GatePass,
+    GeoPoint,
     OpenBarrier,
     Outcome,
     PostGatePassage,
     Reading,
     RecordDecision,
     Tick,
+    Track,
+    TransferRoute,
     TruckArrived,
     event_for,
 )
 from core.gate.readings import EPlateRead, SealRead
 from core.trace import Lifecycle, Recorder
+from ftz_spec import Flow, Scenario, flow_line
+from hardware_models.sim import track_along
 
-__all__ = ["GateSite", "Truck", "pass_gate", "truck_through_gate"]
+__all__ = ["GateSite", "Truck", "pass_gate", "transfer_plan", "truck_through_gate"]
+
+_BACKGROUND = 1.0  # radiation: no load in the twin carries a source (a multiple of background)
+_TRANSFER_SPEED_MPS = 16.0  # about 60 km/h on the Donghai Bridge and the expressways
+_GPS_SAMPLE_S = 60.0  # a fix a minute, as fleet platforms report
+
+
+def _local_m(lat: float, lon: float, lat0: float, lon0: float) -> GeoPoint:
+    """Project WGS-84 to the local planar grid the core's track check uses (metres)."""
+    return GeoPoint(
+        (lon - lon0) * 111_320.0 * math.cos(math.radians(lat0)), (lat - lat0) * 110_540.0
+    )
+
+
+def transfer_plan(scenario: Scenario, flow: Flow) -> tuple[TransferRoute, Track] | None:
+    """The declared route of a transfer between zones and the track its truck really drives.
+
+    The route runs from the zone of departure to the arrival zone's gate, which alone
+    checks the track (electronic fence, 电子围网); the truck keeps to it. None for a flow
+    that is not a transfer.
+    """
+    if flow.kind != "transfer_between_zones" or flow.to is None:
+        return None
+    zones = {z.id: z for z in scenario.site.zones}
+    a, b = zones[flow.zone], zones[flow.to]
+    waypoints = (GeoPoint(0.0, 0.0), _local_m(b.lat, b.lon, a.lat, a.lon))
+    to_gate = scenario.site.gates_of(flow.to, flow_line(flow))[0].ref
+    track = track_along(waypoints, 0.0, _TRANSFER_SPEED_MPS, _GPS_SAMPLE_S)
+    return TransferRoute(waypoints, to_gate=to_gate), track
 
 
 @dataclass(frozen=True)
@@ -47,6 +83,7 @@ class Truck:
         containers: Container numbers really on the truck.
         weight_kg: What the truck really weighs (tare and goods).
         seals: Electronic seals really on the containers, with their state.
+        track: The GPS track of a transfer between zones, as really driven.
     """
 
     case_id: str
@@ -59,14 +96,19 @@ class Truck:
     containers: tuple[str, ...] = ()
     weight_kg: float = 0.0
     seals: tuple[SealRead, ...] = ()
+    track: Track | None = None
 
     @property
     def violation(self) -> bool:
         """Whether the truck is not the one the gate pass was issued for."""
         return self.plate != self.gate_pass.plate
 
-    def stimulus(self, kind: DeviceKind) -> Any:
-        """What a sensor of ``kind`` is shown of this truck (None: nothing to show)."""
+    def stimulus(self, kind: DeviceKind, gate_ref: str = "") -> Any:
+        """What a sensor of ``kind`` at ``gate_ref`` is shown of this truck (None: nothing).
+
+        The GPS source hands over a transfer's track at its gate of arrival only: at the
+        gate of departure the track is not driven yet.
+        """
         if kind is DeviceKind.PLATE_CAMERA:
             return self.plate
         if kind is DeviceKind.E_PLATE_READER:
@@ -79,6 +121,12 @@ class Truck:
             return self.weight_kg
         if kind is DeviceKind.E_SEAL_READER:
             return self.seals
+        if kind is DeviceKind.GPS_TRACK:
+            route = self.gate_pass.transfer
+            arriving = route is not None and route.to_gate in ("", gate_ref)
+            return self.track if arriving else None
+        if kind is DeviceKind.RADIATION_PORTAL:
+            return _BACKGROUND
         return None
 
 
@@ -99,6 +147,8 @@ class GateSite:
     )  # lane -> kind -> device
     max_passage_s: float = 120.0
     on_passage: Any = None  # callable(PostGatePassage, now) -> None: the ledger annotation
+    officer_ids: dict[str, str] = field(default_factory=dict)  # lane -> the officer's terminal
+    discarded: Counter[str] = field(default_factory=Counter)  # readings the core discarded
 
 
 def truck_through_gate(
@@ -136,10 +186,12 @@ def pass_gate(
         commands = yield from _read_devices(env, site, truck, lane, rec)
     decision = next(c.decision for c in commands if isinstance(c, RecordDecision))
     for cmd in commands:
-        if isinstance(cmd, OpenBarrier):
+        if isinstance(cmd, OpenBarrier) and lane in site.barriers:  # else an officer waves
             site.barriers[lane].write(cmd, env.now)
         elif isinstance(cmd, PostGatePassage) and site.on_passage is not None:
             site.on_passage(cmd, env.now)
+        elif isinstance(cmd, DiscardReading):
+            site.discarded[cmd.reason] += 1
     rec.emit(
         cid,
         "gate_check",
@@ -160,13 +212,14 @@ def _read_devices(
     """Let the lane's devices read the truck, then feed what they say to the controller."""
     started = env.now
     if site.intelligent:
-        devices = site.sensors[lane]
-        ready = max(
-            (dev.present(truck.stimulus(kind), env.now) for kind, dev in devices.items()),
-            default=env.now,
-        )
+        shown = [
+            (dev, truth)
+            for kind, dev in site.sensors[lane].items()
+            if (truth := truck.stimulus(kind, site.ref)) is not None
+        ]
+        ready = max((dev.present(truth, env.now) for dev, truth in shown), default=env.now)
         yield env.timeout(max(0.0, ready - env.now))
-        results = [r for dev in devices.values() for r in dev.read(env.now)]
+        results = [r for dev, _ in shown for r in dev.read(env.now)]
         rest = truck.service_s
     else:
         # At a manual gate the officer is the plate reader: slower, needs a free officer,
@@ -179,7 +232,7 @@ def _read_devices(
         site.officer_seq += 1
         results = [
             Reading(
-                f"{site.ref}/officer",
+                site.officer_ids[lane],
                 DeviceKind.PLATE_CAMERA,
                 truck.plate,
                 1.0,

@@ -12,12 +12,13 @@ from typing import Any
 
 import simpy
 
-from core.gate import DeviceKind, GateController
+from core.gate import DeviceKind
 from core.gate.readings import ACTUATOR_KINDS
 from core.risk import RiskEngine
 from core.trace import Recorder
 from ftz_spec import Scenario, StaffRole
-from ftz_spec.gates import gate_policy
+from ftz_spec.assembly import DevicePlan, GateAssembly
+from ftz_spec.gates import scenario_gates
 from ftz_spec.risk import risk_setup
 from hardware_models import create_device
 from hardware_models.sim import PUBLISHED_SENSOR_PARAMS, SimSensorParams
@@ -66,13 +67,15 @@ class Twin:
         replication: int,
         recorder: Recorder,
         risk: RiskEngine | None = None,
-        controller_factory: Callable[[str], Any] | None = None,
+        controller_factory: Callable[[GateAssembly], Any] | None = None,
     ) -> None:
         """Build the world of ``replication`` of ``scenario``; records go to ``recorder``.
 
-        ``controller_factory(gate_ref)`` supplies each gate's controller; by default the
-        core's :class:`GateController` in this process. Hardware-in-the-loop runs pass a
-        factory whose controllers forward every event to a live gate service instead.
+        Every gate is built by the one gate assembly (:mod:`ftz_spec.assembly`).
+        ``controller_factory(assembly)`` supplies each gate's controller; by default the
+        assembly's own (the core's :class:`GateController` in this process).
+        Hardware-in-the-loop runs pass a factory whose controllers forward every event to
+        a live gate service, which assembles the same gate.
         """
         self._controller_factory = controller_factory
         env = simpy.Environment()
@@ -109,8 +112,8 @@ class Twin:
             pairing={p.id: simpy.Resource(env, capacity=1) for p in scenario.site.staff_pools},
             ledger=LedgerLink(enterprises, risk),
         )
-        for gate in scenario.site.gates:
-            self.world.gates[gate.ref] = self._build_site(gate)
+        for ref, assembly in scenario_gates(scenario).items():
+            self.world.gates[ref] = self._build_site(assembly)
 
     # The walking-skeleton tests and the live runtime address these directly.
     @property
@@ -128,57 +131,54 @@ class Twin:
         """The gates, in scenario order."""
         return list(self.world.gates.values())
 
-    def _build_site(self, gate: Any) -> GateSite:
+    def _build_site(self, assembly: GateAssembly) -> GateSite:
         w = self.world
         lanes = simpy.Store(w.env)
-        barriers: dict[str, Any] = {}
-        sensors: dict[str, dict[Any, Any]] = {}
-        policy = gate_policy(w.scenario, gate)
-        for n in range(1, gate.lanes + 1):
-            lane = f"{gate.ref}/lane{n}"
-            lanes.put(lane)
-            sensors[lane] = {}
-            for dev in gate.devices:
-                device = self._device(dev, f"{gate.ref}/{dev.id}-{n}")
-                if dev.kind in ACTUATOR_KINDS:
-                    if dev.kind is DeviceKind.BARRIER:
-                        barriers[lane] = device
-                    continue
-                if dev.kind in policy.required:
-                    sensors[lane][dev.kind] = device
-        officers = w.unit(StaffRole.GATE, gate.zone)
-        if self._controller_factory is None:
-            controller = GateController(gate.ref, policy)
-        else:
-            controller = self._controller_factory(gate.ref)
+        for lane in assembly.lanes:
+            lanes.put(lane.lane)
+        sensors, actuators = assembly.build(self._device)
+        barriers = {
+            lane: a[DeviceKind.BARRIER] for lane, a in actuators.items() if DeviceKind.BARRIER in a
+        }
+        zone = assembly.ref.split("/", 1)[0]
+        officers = w.unit(StaffRole.GATE, zone)
+        factory = self._controller_factory
         return GateSite(
-            ref=gate.ref,
+            ref=assembly.ref,
             lanes=lanes,
             barriers=barriers,
             officers=officers.resource,
             officers_name=officers.name,
-            controller=controller,
-            intelligent=w.scenario.levers.intelligent_gates,
+            controller=assembly.controller() if factory is None else factory(assembly),
+            intelligent=assembly.intelligent,
             sensors=sensors,
-            max_passage_s=policy.max_passage_s,
+            max_passage_s=assembly.policy.max_passage_s,
             on_passage=lambda cmd, now: w.ledger.passage(cmd, now),
+            officer_ids={lane.lane: lane.sensors[0].device_id for lane in assembly.lanes}
+            if not assembly.intelligent
+            else {},
         )
 
-    def _device(self, dev: Any, device_id: str) -> Any:
-        """Create, configure and activate one simulated device on its own random stream."""
+    def _device(self, plan: DevicePlan) -> Any:
+        """Create, configure and activate one simulated device on its own random stream.
+
+        The officer of a manual gate is a staff process of the twin, not a device: None.
+        """
+        if not plan.driver:
+            return None
         w = self.world
-        kwargs: dict[str, Any] = {"rng": w.streams.get(f"device/{device_id}")}
-        if dev.kind not in ACTUATOR_KINDS:
-            u = w.scenario.uncertainties.devices.get(dev.kind)
+        kwargs: dict[str, Any] = {"rng": w.streams.get(f"device/{plan.device_id}")}
+        if plan.kind not in ACTUATOR_KINDS:
+            u = w.scenario.uncertainties.devices.get(plan.kind)
             kwargs["params"] = (
-                PUBLISHED_SENSOR_PARAMS.get(dev.kind, SimSensorParams())
+                PUBLISHED_SENSOR_PARAMS.get(plan.kind, SimSensorParams())
                 if u is None
                 else SimSensorParams(
                     latency_s=u.latency_s, misread_rate=u.misread_rate, miss_rate=u.miss_rate,
                     noise_sd=u.noise_sd, mttf_h=u.mttf_h, mttr_min=u.mttr_min, stuck_share=u.stuck_share,
                 )
             )  # fmt: skip
-        device = create_device(dev.driver, device_id, **kwargs)
+        device = create_device(plan.driver, plan.device_id, **kwargs)
         device.configure()
         device.activate()
         return device

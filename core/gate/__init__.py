@@ -5,7 +5,7 @@ Feed :class:`GateController` events (:class:`TruckArrived`, :class:`ReadingRecei
 returns commands (:class:`OpenBarrier`, :class:`DivertToManualPost`,
 :class:`DivertToInspection`, :class:`RejectTruck`, :class:`RequestScan`, :class:`Hold`,
 :class:`ShowOnDisplay`, :class:`RecordDecision`, :class:`AdvanceGatePass`,
-:class:`PostGatePassage`). What the gate requires and how strictly it compares is a
+:class:`PostGatePassage`, :class:`DiscardReading`). What the gate requires and how strictly it compares is a
 :class:`GatePolicy` (first line / second line presets, per-zone tolerances).
 """
 
@@ -21,6 +21,7 @@ from core.gate.iso6346 import (
 from core.gate.messages import (
     AdvanceGatePass,
     Command,
+    DiscardReading,
     DivertToInspection,
     DivertToManualPost,
     Event,
@@ -62,6 +63,7 @@ __all__ = [
     "ContainerNumberError",
     "DeviceFault",
     "DeviceKind",
+    "DiscardReading",
     "DivertToInspection",
     "DivertToManualPost",
     "EPlateRead",

@@ -5,17 +5,21 @@ a clock or a random generator, so the twin (simulated clock) and the live runtim
 clock) run exactly this code. It fails closed: any missing, stale, replayed, foreign or
 faulted reading sends the truck to a manual post (转岗) and never opens the barrier. It
 is idempotent per passage: an event repeated or replayed after the decision decides
-nothing again, so the ledger posting goes out once.
+nothing again, so the ledger posting goes out once. A reading counts only for the
+passage it was taken for (:mod:`core.gate.attribution`): one that comes after its
+passage was decided is discarded and counted, never handed to the next truck.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
+from core.gate.attribution import Attribution, Verdict
 from core.gate.checks import check_passage, outcome_for
 from core.gate.messages import (
     AdvanceGatePass,
     Command,
+    DiscardReading,
     DivertToInspection,
     DivertToManualPost,
     Event,
@@ -85,6 +89,8 @@ class GateController:
         self._last: dict[str, Reading] = {}
         self._decided: OrderedDict[str, None] = OrderedDict()
         self._used_passes: OrderedDict[str, None] = OrderedDict()
+        self._attribution = Attribution()
+        self.discarded: dict[str, int] = {}  # reason -> readings discarded (health, KPIs)
 
     def handle(self, event: Event, now: float) -> list[Command]:
         """Apply one event and return the commands it calls for.
@@ -127,23 +133,45 @@ class GateController:
             return self._decide(event.lane, passage, now, ("pass_already_used",))
         if gp.state is not _ACCEPTED_STATE[self.policy.mode]:
             return self._decide(event.lane, passage, now, (f"pass_state:{gp.state.name}",))
-        passage.expected = expected_readings(gp, self.policy)
+        passage.expected = expected_readings(gp, self.policy, self.gate_id)
         self._pending[event.lane] = passage
-        return [] if passage.expected else self._complete(event.lane, passage, now)
+        commands = [] if passage.expected else self._complete(event.lane, passage, now)
+        return commands + self._take_held(event.lane, passage, now)
+
+    def _take_held(self, lane: str, passage: Passage, now: float) -> list[Command]:
+        """Give the arriving passage the readings taken for it before it was announced."""
+        commands: list[Command] = []
+        window_start = passage.arrived_s - self.policy.early_reading_s
+        for reading in self._attribution.release(lane, passage.case_id):
+            if not reading.case_id and reading.time_s < window_start:
+                commands.append(self._discard(lane, reading, "stale_reading"))
+            else:
+                commands += self._on_reading(ReadingReceived(lane, reading), now)
+        return commands
+
+    def _discard(self, lane: str, reading: Reading, reason: str) -> DiscardReading:
+        self.discarded[reason] = self.discarded.get(reason, 0) + 1
+        return DiscardReading(lane, reading.device_id, reading.seq, reason)
 
     def _on_reading(self, event: ReadingReceived, now: float) -> list[Command]:
-        passage = self._pending.get(event.lane)
-        if passage is None:
-            return []  # a reading with no truck in the lane decides nothing
-        reading = event.reading
+        lane, reading = event.lane, event.reading
+        passage = self._pending.get(lane)
+        waiting = None if passage is None else (passage.case_id, passage.arrived_s)
+        verdict = self._attribution.judge(lane, reading, waiting, self._decided)
+        if verdict is Verdict.HOLD:
+            pushed_out = self._attribution.hold(lane, reading)
+            return [] if pushed_out is None else [self._discard(lane, pushed_out, "held_overflow")]
+        if verdict is Verdict.LATE or passage is None:
+            return [self._discard(lane, reading, Verdict.LATE.value)]
         problem = self._integrity(reading, passage, now)
         if problem == _DUPLICATE:
-            return []
+            return [self._discard(lane, reading, _DUPLICATE)]
         if problem:
-            return self._decide(event.lane, passage, now, (problem,))
+            return self._decide(lane, passage, now, (problem,))
+        passage.used.append((reading.device_id, reading.seq))
         if reading.kind is DeviceKind.H986_SCANNER:
             result = ScanResult.CLEAR if reading.value == "clear" else ScanResult.SUSPECT
-            return self._on_scan(event.lane, passage, passage.case_id, result, now)
+            return self._on_scan(lane, passage, passage.case_id, result, now)
         passage.readings.setdefault(reading.kind, []).append(reading)
         left = passage.expected.get(reading.kind)
         if left is not None:
@@ -153,7 +181,7 @@ class GateController:
                 del passage.expected[reading.kind]
         if passage.expected or passage.scan_requested_s is not None:
             return []
-        return self._complete(event.lane, passage, now)
+        return self._complete(lane, passage, now)
 
     def _integrity(self, reading: Reading, passage: Passage, now: float) -> str:
         """Return why a reading cannot be trusted, ``_DUPLICATE`` or ``""``."""
@@ -221,6 +249,7 @@ class GateController:
     ) -> list[Command]:
         self._pending.pop(lane, None)
         _remember(self._decided, passage.case_id)
+        self._attribution.decided(lane, now)
         gp, cid, findings = passage.gate_pass, passage.case_id, passage.findings
         outcome = outcome_for(reasons)
         decision = GateDecision(
@@ -233,6 +262,7 @@ class GateController:
             None if findings is None else findings.weight_kg,
             None if findings is None else findings.weight_error_kg,
             gp.risk_lane.value,
+            tuple(passage.used),
         )
         commands: list[Command] = [RecordDecision(decision)]
         if outcome is Outcome.PASS:

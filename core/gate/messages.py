@@ -15,6 +15,7 @@ from core.gate.readings import DeviceFault, Reading
 __all__ = [
     "AdvanceGatePass",
     "Command",
+    "DiscardReading",
     "DivertToInspection",
     "DivertToManualPost",
     "Event",
@@ -122,6 +123,9 @@ class GateDecision:
         weight_kg: The weighbridge weight, if weighed (recorded as the system does).
         weight_error_kg: Weighbridge weight minus the declared total, if both known.
         risk_lane: The risk lane the pass carried.
+        readings: The readings the decision used, as ``(device id, sequence number)``
+            in the order they were received: what an auditor needs to find each one in
+            the devices' own logs.
     """
 
     case_id: str
@@ -133,6 +137,7 @@ class GateDecision:
     weight_kg: float | None = None
     weight_error_kg: float | None = None
     risk_lane: str = ""
+    readings: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +209,26 @@ class RecordDecision:
 
 
 @dataclass(frozen=True, slots=True)
+class DiscardReading:
+    """Count and log a reading that belongs to no waiting passage; it decides nothing.
+
+    Attributes:
+        lane: The lane it was delivered for.
+        device_id: The device that sent it.
+        seq: Its sequence number.
+        reason: ``late_reading`` (taken for a passage already decided: never handed to
+            the next truck), ``duplicate`` (the same reading delivered twice),
+            ``held_overflow`` (too many readings before an arrival) or ``stale_reading``
+            (held before an arrival, but older than the arrival's early window).
+    """
+
+    lane: str
+    device_id: str
+    seq: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class AdvanceGatePass:
     """Set the gate pass to its new state (passed, or passed first/second gate)."""
 
@@ -253,4 +278,5 @@ Command = (
     | RecordDecision
     | AdvanceGatePass
     | PostGatePassage
+    | DiscardReading
 )

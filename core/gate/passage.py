@@ -24,6 +24,7 @@ class Passage:
         readings: Trusted readings received so far, by kind.
         scan_requested_s: When an H986 scan was requested; None while none is pending.
         findings: The comparison with the gate pass, once every reading was in.
+        used: ``(device id, seq)`` of every trusted reading, in the order received.
     """
 
     case_id: str
@@ -33,14 +34,16 @@ class Passage:
     readings: dict[DeviceKind, list[Reading]] = field(default_factory=dict)
     scan_requested_s: float | None = None
     findings: Findings | None = None
+    used: list[tuple[str, int]] = field(default_factory=list)
 
 
-def expected_readings(gp: GatePass, policy: GatePolicy) -> dict[DeviceKind, int]:
+def expected_readings(gp: GatePass, policy: GatePolicy, gate_id: str = "") -> dict[DeviceKind, int]:
     """Return how many readings of each required kind the passage of ``gp`` needs.
 
     One per kind, except: one container-OCR reading per declared container (at least
     one, so that an undeclared container is seen), one e-seal reading per declared seal,
-    and a GPS track only for a transfer between zones.
+    and a GPS track only for a transfer between zones, at its gate of arrival
+    (``gp.transfer.to_gate``; every gate when it names none).
     """
     expected: dict[DeviceKind, int] = {}
     for kind in policy.required:
@@ -49,7 +52,8 @@ def expected_readings(gp: GatePass, policy: GatePolicy) -> dict[DeviceKind, int]
         elif kind is DeviceKind.E_SEAL_READER:
             n = len(gp.seal_ids)
         elif kind is DeviceKind.GPS_TRACK:
-            n = 0 if gp.transfer is None else 1
+            route = gp.transfer
+            n = 0 if route is None or route.to_gate not in ("", gate_id) else 1
         else:
             n = 1
         if n:

@@ -88,6 +88,9 @@ class Reading:
         confidence: The device's own confidence in [0, 1].
         seq: The device's sequence number; strictly increasing per device.
         time_s: When the reading was taken, in seconds on the caller's clock.
+        case_id: The passage the reading was taken for, when the device was told (a lane
+            PC that triggers its devices per passage); ``""`` when it was not, and the
+            reading's time decides which passage it belongs to.
     """
 
     device_id: str
@@ -96,6 +99,7 @@ class Reading:
     confidence: float
     seq: int
     time_s: float
+    case_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

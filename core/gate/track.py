@@ -50,11 +50,15 @@ class TransferRoute:
         corridor_m: Largest distance from the route a fix may have.
         allowed_stops: Places where a stop is explained (a checkpoint, a declared
             warehouse); the two ends of the route always are.
+        to_gate: The gate of arrival (``<zone>/<gate>``), which checks the track; ``""``
+            lets every gate the pass is presented at check it. The gate of departure
+            only sees the truck leave: its track does not exist yet.
     """
 
     waypoints: tuple[GeoPoint, ...]
     corridor_m: float = 500.0
     allowed_stops: tuple[GeoPoint, ...] = ()
+    to_gate: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,15 +73,26 @@ class MqttBus:
         """Whether the broker accepted the connection (and has not dropped it since)."""
         return self._connected.is_set()
 
-    def acquire(self) -> bool:
-        """Open the connection if this is its first user; False if the broker is unreachable."""
+    def acquire(self, keep: bool = False) -> bool:
+        """Open the connection if this is its first user; False if the broker is unreachable.
+
+        With ``keep`` the user stays registered when the broker cannot be reached in
+        time: the client keeps trying (paho reconnects with a back-off of 1 to 10 s) and
+        restores every subscription once connected; the caller reports itself not ready
+        meanwhile (:attr:`connected`) and still calls :meth:`release` in the end.
+        Without it, an unreachable broker releases the user again.
+        """
         with self._lock:
             self._users += 1
-            if self._client is None:
+            started = self._client is None
+            if started:
                 self._client = self._start()
+        if keep and not started:
+            return self.connected  # the first user already waited; the client keeps trying
         if self._connected.wait(self.settings.connect_timeout_s):
             return True
-        self.release()
+        if not keep:
+            self.release()
         return False
 
     def release(self) -> None:
@@ -106,13 +117,13 @@ class MqttBus:
             first = topic not in self._handlers
             self._handlers.setdefault(topic, []).append(handler)
             client = self._client
-        if not first or client is None:
-            return True
+        if not first or client is None or not self.connected:
+            return True  # on_connect subscribes every routed topic once the broker answers
         done = threading.Event()
         with self._sub_lock:  # held across subscribe() so the SUBACK cannot beat the mid
             rc, mid = client.subscribe(topic, qos=1)
             if rc != mqtt.MQTT_ERR_SUCCESS:
-                return False  # not connected: on_connect subscribes it again
+                return True  # the connection just dropped: on_connect subscribes it again
             self._subacks[mid] = done
         return done.wait(self.settings.connect_timeout_s)
 

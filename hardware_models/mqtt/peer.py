@@ -65,8 +65,12 @@ class MqttDevicePeer:
         value: ReadingValue | None = None,
         conf: float | None = None,
         seq: int | None = None,
+        case_id: str = "",
     ) -> bool:
-        """Publish one message at device time ``ts``; ``seq`` defaults to the next number."""
+        """Publish one message at device time ``ts``; ``seq`` defaults to the next number.
+
+        ``case_id`` names the passage the reading was taken for, when the device knows it.
+        """
         if seq is None:
             self.seq += 1
             seq = self.seq
@@ -78,6 +82,7 @@ class MqttDevicePeer:
             None if value is None else encode_value(value),
             conf,
             self.key,
+            {"case_id": case_id} if case_id else None,
         )
         return self.publish_raw(payload)
 

@@ -41,6 +41,7 @@ class MqttSensor(EnvelopeSensor):
         *,
         mqtt: MqttSettings | None = None,
         prefix: str = "ftz",
+        keep_trying: bool = False,
         **config: Any,
     ) -> None:
         """Create the driver; nothing connects before :meth:`configure`.
@@ -49,18 +50,22 @@ class MqttSensor(EnvelopeSensor):
             device_id: ``<zone>/<gate>/<device>``; also the device's topic path.
             mqtt: Broker and credentials of the connection (one connection per settings).
             prefix: First topic level (``ftz``).
+            keep_trying: Configure even while the broker is unreachable: the shared
+                connection keeps reconnecting and subscribes once the broker answers
+                (the live service reports itself not ready meanwhile).
             **config: ``clock``, ``hmac_key``, ``max_age_s``, ``max_future_s``,
                 ``time_origin_s`` as for :class:`EnvelopeSensor`; others are ignored.
         """
         super().__init__(device_id, **config)
         self.settings = mqtt or MqttSettings()
         self.prefix = prefix
+        self.keep_trying = keep_trying
         self._topic = reading_topic(prefix, device_id)
         self._bus: MqttBus | None = None
 
     def _open(self) -> bool:
         bus = bus_for(self.settings)
-        if not bus.acquire():
+        if not bus.acquire(keep=self.keep_trying) and not self.keep_trying:
             return False
         if not bus.subscribe(self._topic, self._handle):
             bus.unsubscribe(self._topic, self._handle)

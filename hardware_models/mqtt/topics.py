@@ -10,6 +10,7 @@ __all__ = [
     "TOPIC_VERSION",
     "arrival_topic",
     "decision_topic",
+    "event_topic",
     "hil_ack_topic",
     "hil_clock_topic",
     "reading_topic",
@@ -37,6 +38,11 @@ def arrival_topic(prefix: str, gate_ref: str) -> str:
 def decision_topic(prefix: str, gate_ref: str) -> str:
     """Core → monitoring: every decision of the gate (the trace record's content)."""
     return f"{prefix}/{TOPIC_VERSION}/gate/{gate_ref}/decision"
+
+
+def event_topic(prefix: str, gate_ref: str) -> str:
+    """Core → shadow and monitoring: every event the gate's controller was fed (journal)."""
+    return f"{prefix}/{TOPIC_VERSION}/gate/{gate_ref}/event"
 
 
 def hil_clock_topic(prefix: str, gate_ref: str) -> str:

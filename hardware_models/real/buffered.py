@@ -39,19 +39,23 @@ class BufferedSensor(DeviceLifecycle):
         *,
         clock: Clock | None = None,
         notify: Callable[[], None] | None = None,
+        on_reject: Callable[[str, str], None] | None = None,
         **_ignored: Any,
     ) -> None:
         """Create the sensor ``device_id``.
 
         ``clock`` gives the runtime's time (Unix time by default); ``notify`` is called
-        (on the I/O thread) whenever something was buffered, to wake the runtime's loop.
-        Unknown keyword arguments (e.g. ``rng``, which only simulated devices use) are
-        accepted and ignored so that every driver is built the same way.
+        (on the I/O thread) whenever something was buffered, to wake the runtime's loop;
+        ``on_reject(device_id, reason)`` is told of every message rejected (the service
+        logs it). Unknown keyword arguments (e.g. ``rng``, which only simulated devices
+        use) are accepted and ignored so that every driver is built the same way.
         """
         self.device_id = device_id
         self.clock: Clock = clock or time.time
         self.notify = notify
-        self.counters = Counters()
+        self.counters = Counters(
+            None if on_reject is None else lambda reason: on_reject(device_id, reason)
+        )
         self.posted = 0  # results put in the inbox so far (tests wait on it)
         self._seq = 0
         self._lock = threading.Lock()
@@ -126,6 +130,7 @@ class BufferedSensor(DeviceLifecycle):
         at: float,
         confidence: float = 1.0,
         seq: int | None = None,
+        case_id: str = "",
     ) -> None:
         """Turn what the device said into an inbox entry, honouring the lifecycle.
 
@@ -146,4 +151,5 @@ class BufferedSensor(DeviceLifecycle):
             if seq is None:
                 self._seq += 1
                 seq = self._seq
-            self._post(at, Reading(self.device_id, self.kind, value, confidence, seq, at))
+            reading = Reading(self.device_id, self.kind, value, confidence, seq, at, case_id)
+            self._post(at, reading)

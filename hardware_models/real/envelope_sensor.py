@@ -42,6 +42,7 @@ class EnvelopeSensor(BufferedSensor):
         max_future_s: float = 5.0,
         time_origin_s: float = 0.0,
         check_replay: bool = True,
+        on_reject: Callable[[str, str], None] | None = None,
         **ignored: Any,
     ) -> None:
         """Create the sensor.
@@ -57,9 +58,10 @@ class EnvelopeSensor(BufferedSensor):
             check_replay: Reject sequence numbers that do not increase (off only in
                 hardware-in-the-loop runs, where the core's own replay check must see
                 exactly what it sees in the twin).
+            on_reject: Told ``(device_id, reason)`` of every rejected message.
             **ignored: Accepted for a uniform constructor (e.g. ``rng``).
         """
-        super().__init__(device_id, clock=clock, notify=notify)
+        super().__init__(device_id, clock=clock, notify=notify, on_reject=on_reject)
         policy = GuardPolicy(
             key_from_config(hmac_key), max_age_s, max_future_s, time_origin_s, check_replay
         )
@@ -83,7 +85,8 @@ class EnvelopeSensor(BufferedSensor):
                 return self._reject("malformed")
         self.counters.accept()
         self._on_status(env.status)
-        self._deliver(env.status, value, self.guard.local_time(env), env.conf, env.seq)
+        at = self.guard.local_time(env)
+        self._deliver(env.status, value, at, env.conf, env.seq, env.case_id)
         return ""
 
     def _reject(self, reason: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 __all__ = ["Counters"]
 
@@ -11,11 +12,12 @@ __all__ = ["Counters"]
 class Counters:
     """Accepted messages and rejections by reason; safe to bump from network threads."""
 
-    def __init__(self) -> None:
-        """Start every count at zero."""
+    def __init__(self, on_reject: Callable[[str], None] | None = None) -> None:
+        """Start every count at zero; ``on_reject(reason)`` hears of each rejection."""
         self._lock = threading.Lock()
         self._accepted = 0
         self._rejected: Counter[str] = Counter()
+        self._on_reject = on_reject
 
     def accept(self) -> None:
         """Count one accepted message."""
@@ -26,6 +28,8 @@ class Counters:
         """Count one rejected message under ``reason`` (e.g. ``replayed``, ``malformed``)."""
         with self._lock:
             self._rejected[reason] += 1
+        if self._on_reject is not None:
+            self._on_reject(reason)
 
     @property
     def accepted(self) -> int:

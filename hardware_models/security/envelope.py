@@ -5,6 +5,9 @@ A message is one JSON object (UTF-8)::
     {"v": 1, "device": "z1/g1/plate_camera-1", "seq": 17, "ts": 1718000000.25,
      "status": "ok", "value": "沪A12345", "conf": 0.97, "mac": "<64 hex>"}
 
+An optional ``"case_id"`` names the passage the reading was taken for, when the device
+was told (a lane PC that triggers its devices per passage).
+
 The HMAC-SHA256 is taken over the *canonical* form: the object without ``mac``, keys
 sorted, no spaces, UTF-8 (``json.dumps(sort_keys=True, separators=(",", ":"),
 ensure_ascii=False)``). Parsing never raises: bad bytes give a rejection reason.
@@ -53,6 +56,7 @@ class Envelope:
         conf: The device's confidence in [0, 1] (1.0 if absent).
         mac: The hex HMAC, ``""`` if unsigned.
         signed_bytes: The canonical bytes the HMAC covers.
+        case_id: The passage the reading was taken for; ``""`` if the device did not say.
     """
 
     device: str
@@ -63,6 +67,7 @@ class Envelope:
     conf: float
     mac: str
     signed_bytes: bytes
+    case_id: str = ""
 
 
 def canonical(fields: dict[str, Any]) -> bytes:
@@ -135,8 +140,12 @@ def parse_envelope(raw: bytes) -> Envelope | str:
         return "malformed:mac"
     if status == "ok" and "value" not in obj:
         return "malformed:value"
+    case_id = obj.get("case_id", "")
+    if not isinstance(case_id, str) or len(case_id) > 64 or not case_id.isprintable():
+        return "malformed:case_id"
     try:
         signed = canonical(obj)
     except (ValueError, RecursionError):  # lone surrogates cannot be encoded to UTF-8
         return "malformed:json"
-    return Envelope(device, seq, float(ts), status, obj.get("value"), float(conf), mac, signed)
+    value = obj.get("value")
+    return Envelope(device, seq, float(ts), status, value, float(conf), mac, signed, case_id)

@@ -1,6 +1,6 @@
 """Serial drivers: the weighbridge indicator in Mettler-Toledo continuous output."""
 
-from hardware_models.serial.indicator import ToledoIndicator
+from hardware_models.serial.indicator import PtyIndicator, ToledoIndicator
 from hardware_models.serial.toledo import (
     ToledoFrame,
     checksum,
@@ -11,6 +11,7 @@ from hardware_models.serial.toledo import (
 from hardware_models.serial.weighbridge import SerialToledoWeighbridge
 
 __all__ = [
+    "PtyIndicator",
     "SerialToledoWeighbridge",
     "ToledoFrame",
     "ToledoIndicator",

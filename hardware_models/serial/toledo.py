@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hardware_models.sim.weighbridge import DISPLAY_INCREMENT_KG, display_weight
+
 __all__ = ["ToledoFrame", "checksum", "encode_frame", "parse_frame", "split_frames"]
 
 STX, CR = 0x02, 0x0D
@@ -98,13 +100,17 @@ def encode_frame(
     power_up: bool = False,
     with_checksum: bool = True,
 ) -> bytes:
-    """Return the frame an indicator in kg, gross mode, 10 kg resolution would send."""
+    """Return the frame an indicator in kg, gross mode, 10 kg display increment would send.
+
+    The weight is rounded to the display increment by :func:`display_weight`, the same
+    rounding the twin's weighbridge model applies.
+    """
     swa = 0x20 | (1 << 3) | 1  # increment ×1, decimal code 1: displayed value × 10 kg
     swb = 0x20 | 0x10 | (0x02 if gross_kg < 0 else 0) | (0x04 if out_of_range else 0)
     swb |= (0x08 if motion else 0) | (0x40 if power_up else 0)
     swc = 0x20
-    w = min(999_999, round(abs(gross_kg) / 10.0))
-    t = min(999_999, round(abs(tare_kg) / 10.0))
+    w = min(999_999, round(display_weight(abs(gross_kg)) / DISPLAY_INCREMENT_KG))
+    t = min(999_999, round(display_weight(abs(tare_kg)) / DISPLAY_INCREMENT_KG))
     body = bytes([STX, swa, swb, swc]) + f"{w:06d}{t:06d}".encode() + bytes([CR])
     return body + bytes([checksum(body)]) if with_checksum else body
 

@@ -36,6 +36,9 @@ class SimSensor(DeviceLifecycle):
     """Base of the simulated sensors; subclasses set ``kind`` and ``_observe``."""
 
     kind: ClassVar[DeviceKind]
+    # A scale has no confidence: a weighbridge indicator reports a weight, never how sure
+    # it is (its readings carry 1.0, as the serial driver's do).
+    reports_confidence: ClassVar[bool] = True
 
     def __init__(
         self, device_id: str, *, rng: np.random.Generator, params: SimSensorParams | None = None
@@ -104,6 +107,8 @@ class SimSensor(DeviceLifecycle):
             else:
                 value, confidence = self._observe(truth, u, z), _NOMINAL_CONFIDENCE
             values.append(value)
+            if not self.reports_confidence:
+                confidence = 1.0
             self._seq += 1
             reading = Reading(self.device_id, self.kind, value, confidence, self._seq, ready)
             self._post(ready, reading)

@@ -9,6 +9,7 @@ import pytest
 from core.gate import (
     AdvanceGatePass,
     DeviceKind,
+    DiscardReading,
     DivertToInspection,
     GateController,
     GateLine,
@@ -81,7 +82,9 @@ def test_repeated_events_after_the_decision_post_nothing_more():
     for evs in events.values():
         for ev in evs:
             again += ctl.handle(ev, 2.0)
-    assert len(_posts(first)) == 1 and again == []
+    assert len(_posts(first)) == 1
+    assert {type(c) for c in again} == {DiscardReading}  # counted as late, deciding nothing
+    assert {c.reason for c in again} == {"late_reading"}
 
 
 def test_the_same_reading_delivered_twice_during_a_passage_is_ignored_not_a_replay():
@@ -89,7 +92,9 @@ def test_the_same_reading_delivered_twice_during_a_passage_is_ignored_not_a_repl
     events = good_readings()
     ctl.handle(TruckArrived(LANE, "c1", PASS), 0.0)
     plate = events[K.PLATE_CAMERA][0]
-    assert ctl.handle(plate, 1.0) == [] and ctl.handle(plate, 1.0) == []
+    assert ctl.handle(plate, 1.0) == []
+    r = plate.reading
+    assert ctl.handle(plate, 1.0) == [DiscardReading(LANE, r.device_id, r.seq, "duplicate")]
     cmds = []
     for kind, evs in events.items():
         if kind is not K.PLATE_CAMERA:

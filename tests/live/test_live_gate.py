@@ -1,11 +1,15 @@
-"""The live composition root drives the same core with another clock."""
+"""The live composition root drives the same core with another clock; sim.* devices read."""
 
 from __future__ import annotations
 
+import json
+
 from core.gate import GatePass, OpenBarrier
 from core.trace import Recorder
-from ftz_live import WallClock, build_live_gate
+from ftz_live import WallClock, build_live_gate, make_device
+from ftz_live.runtime import simulated_gate
 from ftz_spec import parse_scenario
+from ftz_spec.gates import scenario_gates
 from twin.twin_fixtures import scenario_data
 
 
@@ -17,48 +21,60 @@ class FakeClock:
         return self.t
 
 
-def _gate():
+def _gate(params=None):
     records = []
     clock = FakeClock()
-    gate = build_live_gate(
-        parse_scenario(scenario_data()), "z1/g1", Recorder([records.append]), clock
-    )
+    scenario = parse_scenario(scenario_data())
+    if params is None:
+        gate = simulated_gate(scenario, "z1/g1", Recorder([records.append]), clock)
+    else:
+        assembly = scenario_gates(scenario)["z1/g1"]
+        gate = build_live_gate(
+            assembly,
+            lambda plan: make_device(plan, "z1/g1", params.get(plan.name, {})),
+            Recorder([records.append]),
+            clock,
+        )
+        for dev in gate.devices():
+            dev.configure() and dev.activate()
     return gate, clock, records
 
 
-def test_live_gate_opens_the_barrier_when_the_camera_reads_the_pass_plate():
+def test_a_sim_camera_in_a_live_gate_reads_the_plate_its_arrival_implies_and_the_barrier_opens():
     gate, clock, records = _gate()
     lane = "z1/g1/lane1"
     assert gate.truck_arrived(lane, "c1", GatePass("HF1", "沪A12345")) == []
-    [camera] = gate.sensors[lane]
-    camera.present("沪A12345", clock())
-    clock.t += 1.0
+    clock.t += 1.0  # the simulated camera's latency (0.5 s) has passed
     commands = gate.step()
     assert OpenBarrier(lane, "c1") in commands
     assert gate.actuators[lane]["barrier"].opened == 1
     assert records[-1].attrs["outcome"] == "pass"
 
 
-def test_live_gate_diverts_on_a_wrong_plate_and_keeps_the_barrier_shut():
-    gate, clock, records = _gate()
+def test_a_sim_camera_driven_by_a_recorded_feed_reads_what_was_recorded(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"case_id": "c2", "device": "plate_camera", "value": "沪B77777"}))
+    gate, clock, records = _gate({"plate_camera": {"feed": str(feed), "latency_s": 0.2}})
     lane = "z1/g1/lane2"
     gate.truck_arrived(lane, "c2", GatePass("HF2", "沪A12345"))
-    [camera] = gate.sensors[lane]
-    camera.present("沪B77777", clock())
     clock.t += 1.0
     gate.step()
     assert gate.actuators[lane]["barrier"].opened == 0
     assert records[-1].attrs["reasons"] == "plate_mismatch"
 
 
-def test_a_passage_still_missing_its_reading_is_decided_on_tick_and_fails_closed():
-    gate, clock, records = _gate()
+def test_a_passage_the_recorded_feed_holds_nothing_for_times_out_and_fails_closed(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("")
+    gate, clock, records = _gate({"plate_camera": {"feed": str(feed)}})
     lane = "z1/g1/lane1"
     gate.truck_arrived(lane, "c3", GatePass("HF3", "沪A12345"))
     clock.t += 500.0
+    gate.step()
     gate.tick()
-    assert gate.actuators[lane]["barrier"].opened == 0
-    assert records[-1].attrs["outcome"] == "manual_post"
+    [camera] = gate.sensors[lane]
+    assert camera.not_in_feed == 1 and gate.actuators[lane]["barrier"].opened == 0
+    assert records[-1].attrs["reasons"] == "missing_reading:plate_camera"
 
 
 def test_wall_clock_starts_near_zero_and_never_goes_back():

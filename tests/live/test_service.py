@@ -143,7 +143,13 @@ def test_served_gate_opens_the_modbus_barrier_on_a_matching_mqtt_plate_and_posts
         assert h["ready"] and h["decisions"] == {"pass": 1} and h["uptime_s"] > 0
         assert h["devices"][f"{GATE}/plate_camera-1"]["messages"]["accepted"] == 1
         assert h["inputs"][f"{GATE}/lane_pc"]["accepted"] == 1
-        assert h["ledger"] == {"committed": 1, "pending": 0, "refused": {}}
+        assert h["ledger"] == {
+            "committed": 1,
+            "pending": 0,
+            "refused": {},
+            "reachable": True,
+            "error": "",
+        }
     finally:
         svc.stop()
         loop.join(5)
@@ -152,7 +158,7 @@ def test_served_gate_opens_the_modbus_barrier_on_a_matching_mqtt_plate_and_posts
             if peer is not None:
                 peer.close()
     trace = (tmp_path / "trace.csv").read_text().splitlines()
-    assert trace[0] == "case_id,activity,lifecycle,resource,time_s,attrs"
+    assert trace[0] == "case_id,activity,lifecycle,resource,time_s,attrs,wall_time"
     assert [r.split(",")[:3] for r in trace[1:]] == [
         ["c1", "gate_check", "START"],
         ["c1", "gate_check", "STOP"],
@@ -218,3 +224,39 @@ def test_ledger_sink_reports_each_passage_only_after_its_commit():
     sink(PostGatePassage(GATE, "X", "c", "l", (), (), None, "k", 1.0))
     sink.close()
     assert seen == [] and sink.refused["UnknownDocument"] == 1
+
+
+@pytest.mark.service
+def test_sim_devices_named_in_a_live_site_read_every_announced_truck(broker, tmp_path):
+    data = site(broker.port, tmp_path)
+    data["site"]["gates"][0]["devices"] = [
+        {"id": "plate_camera", "kind": "plate_camera", "driver": "sim.plate_camera"},
+        {"id": "weighbridge", "kind": "weighbridge", "driver": "sim.weighbridge"},
+        {"id": "barrier", "kind": "barrier", "driver": "sim.barrier"},
+    ]
+    data["params"] = {f"{GATE}/weighbridge": {"noise_sd": 15.0, "latency_s": 0.2}}
+    live = parse_live_site(data)
+    svc = GateService(live)
+    svc.start()
+    loop = threading.Thread(target=svc.run)
+    loop.start()
+    prefix = live.mqtt.prefix
+    lane_pc = MqttDevicePeer(
+        f"{GATE}/lane_pc", broker.settings(), prefix, topic=arrival_topic(prefix, GATE)
+    )
+    try:
+        assert lane_pc.open()
+        weighed = GatePass("GP2", "沪A12345", vehicle_tare_kg=15_000.0, gross_weight_kg=9_000.0)
+        for n, gp in enumerate((PASS, weighed)):
+            value = {"lane": f"{GATE}/lane1", "case_id": f"s{n}", "gate_pass": encode_gate_pass(gp)}
+            lane_pc.publish("ok", time.time(), value)
+            wait_for(lambda n=n: svc.visibility.outcomes.total() == n + 1)
+        h = health(svc.health.port)
+        assert h["ready"] and h["decisions"] == {"manual_post": 1, "pass": 1}
+        assert svc.gates[GATE].actuators[f"{GATE}/lane1"]["barrier"].opened == 1
+        assert h["unused_devices"] == {}
+    finally:
+        lane_pc.close()
+        svc.stop()
+        loop.join(5)
+        svc.shutdown()
