@@ -91,11 +91,10 @@ class Settler:
 
     def scan(self) -> bool:
         """Collect the pending reservations of the served gates; False if the store is down."""
-        ledger = self.sink.ledger
-        if ledger is None:
-            return False
         try:
-            pending = [r for r in ledger.passes.pending_reservations() if r.gate_ref in self.gates]
+            with self.sink.reader() as ledger:
+                pending = ledger.passes.pending_reservations()
+            pending = [r for r in pending if r.gate_ref in self.gates]
             logged = self.sink.read_blobs([command_key(r.passage_id) for r in pending])
         except self.sink._errors:
             return False

@@ -32,7 +32,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,7 @@ from core.ledger import GatePassage, Ledger, LedgerError, Refusal, Reservation
 from core.ledger import pass_rules as rules
 from core.ledger.books import Books
 from core.ledger.list_rules import record_gate_passage
+from ftz_stores import MemoryStore
 
 __all__ = ["LedgerSink", "Reserved", "store_errors"]
 
@@ -215,15 +216,36 @@ class LedgerSink:
             self._release(self._ledger)
 
     # -- reads for the service (start: replay guard, settlement) --------------------------
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Ledger]:
+        """A ledger for reads off the writer thread: a connection of its own.
+
+        The writer's connection is never shared with another thread (a database
+        connection is not safe for concurrent use); an in-process store is.
+
+        Raises:
+            sqlite3.Error, OSError, psycopg.Error: The store cannot be opened.
+        """
+        current = self._ledger
+        if current is not None and isinstance(current.store, MemoryStore):
+            yield current
+            return
+        if not self._owned:
+            raise ConnectionError("the ledger was given, not opened: no second connection")
+        ledger = self._open()
+        try:
+            yield ledger
+        finally:
+            self._release(ledger)
+
     def read_blobs(self, names: list[str]) -> dict[str, str]:
         """Return the stored state blobs of ``names`` (missing ones left out).
 
         Raises:
             sqlite3.Error, OSError, psycopg.Error: The store cannot be read.
         """
-        ledger = self._ledger or self._open()
         out: dict[str, str] = {}
-        with ledger.store.read() as tx:
+        with self.reader() as ledger, ledger.store.read() as tx:
             for name in names:
                 found = tx.get_blob(name)
                 if found is not None:

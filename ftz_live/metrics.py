@@ -1,7 +1,7 @@
 """``GET /metrics``: the gate service in the Prometheus text format (prometheus-client).
 
 Collected when scraped, from the same counters ``/health`` shows, so the two never
-disagree: decisions by outcome and reason, arrivals held or refused by reason, rejected
+disagree: decisions by outcome and reason, trucks held and arrivals refused by reason, rejected
 device messages by reason, ledger operations and refusals, the store's commit latency
 (a histogram of the writer's transactions), queue depths and capacities, barrier alarms,
 and readiness.

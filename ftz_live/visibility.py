@@ -41,7 +41,7 @@ class Visibility:
         self.outcomes: Counter[str] = Counter()
         self.discarded: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
-        self.held: Counter[str] = Counter()  # arrivals told to wait, by reason (lane_busy)
+        self.held: Counter[str] = Counter()  # trucks told to wait, by reason (lane_busy …)
         self.refused_arrivals: Counter[str] = Counter()  # by reason (overload)
         self.reasons: Counter[tuple[str, str]] = Counter()  # (outcome, reason) of decisions
         self.unpublished = 0  # decisions or events the broker could not take (counted)
@@ -155,7 +155,7 @@ class Visibility:
             "decisions": dict(self.outcomes),
             "discarded_readings": dict(self.discarded),
             "rejected_messages": dict(self.rejected),
-            "held_arrivals": dict(self.held),
+            "holds": dict(self.held),
             "refused_arrivals": dict(self.refused_arrivals),
             "unpublished": self.unpublished,
         }

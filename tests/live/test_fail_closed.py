@@ -189,12 +189,15 @@ def test_overload_gets_a_decision_or_a_counted_refusal_for_every_arrival_in_boun
             h = rig.health()
             inp = h["inputs"][f"{ZONE}/g1/lane_pc"]
             seen = inp["accepted"] + sum(inp["rejected"].values())
-            return h if seen == n else None
+            idle = h["saturation"]["arrivals"]["depth"] == 0
+            decided = sum(h["decisions"].values()) + h["holds"].get("lane_busy", 0)
+            waiting = sum(len(v) for v in h["pending_lanes"].values())
+            return h if seen == n and idle and decided + waiting == inp["accepted"] else None
 
         h = rig.wait(accounted, 30, "every arrival accounted")
         inp = h["inputs"][f"{ZONE}/g1/lane_pc"]
         decided = sum(h["decisions"].values())
-        held = h["held_arrivals"].get("lane_busy", 0)
+        held = h["holds"].get("lane_busy", 0)
         refused = h["refused_arrivals"].get("overload", 0)
         waiting = sum(len(v) for v in h["pending_lanes"].values())
         print(
