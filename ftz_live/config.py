@@ -118,6 +118,12 @@ class LiveSite(Model):
         "the plate). Default: the scenario's lever, or true for an inline site",
     )
     tick_s: float = Field(default=1.0, gt=0, description="How often waiting passages are checked")
+    max_queued_arrivals: int = Field(
+        default=1000, ge=1, description="Arrivals waiting for the loop; beyond: refused (overload)"
+    )
+    barrier_feedback_s: float = Field(
+        default=2.0, ge=0, description="Alarm when a barrier has not followed by then; 0: off"
+    )
     params: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -234,7 +240,9 @@ def _format(value: Any, names: dict[str, Any]) -> Any:
     return value
 
 
-def device_params(live: LiveSite, gate_ref: str, device_id: str, lane: int) -> dict[str, Any]:
+def device_params(
+    live: LiveSite, gate_ref: str, device_id: str, lane: int, who: str = ""
+) -> dict[str, Any]:
     """Return the driver parameters of device ``device_id`` of ``gate_ref`` in lane ``lane``.
 
     Strings may use ``{lane}`` (1-based), ``{lane0}`` (0-based), ``{zone}``, ``{gate}``
@@ -243,6 +251,10 @@ def device_params(live: LiveSite, gate_ref: str, device_id: str, lane: int) -> d
     ``per_lane: {2: {...}}``
     overrides by lane. ``*_env`` keys are read from the environment
     (``hmac_key_env`` → ``hmac_key``).
+
+    Raises:
+        LiveSiteError: A ``*_env`` key names a variable that is unset or empty (a key
+            that is configured but missing must stop the service, not turn signing off).
     """
     zone, gate = gate_ref.split("/", 1)
     names = {"lane": lane, "lane0": lane - 1, "zone": zone, "gate": gate, "device": device_id}
@@ -253,7 +265,13 @@ def device_params(live: LiveSite, gate_ref: str, device_id: str, lane: int) -> d
     for key, value in raw.items():
         value = _format(value, names)
         if key.endswith("_env"):
-            out[key.removesuffix("_env")] = os.environ.get(str(value))
+            secret = os.environ.get(str(value), "")
+            if not secret:
+                raise LiveSiteError(
+                    f"{who or f'{gate_ref}/{device_id}-{lane}'}: params.{gate_ref}/{device_id}"
+                    f".{key} names {value}, which is unset or empty"
+                )
+            out[key.removesuffix("_env")] = secret
         else:
             out[key] = value
     return out

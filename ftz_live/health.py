@@ -1,6 +1,7 @@
 """The service's HTTP endpoint (loopback by default).
 
-``GET /health`` returns the service's state as JSON. ``POST`` routes (the gate-pass
+``GET /health`` returns the service's state as JSON; further ``GET`` routes
+(``/metrics``, Prometheus text) answer a content type and bytes. ``POST`` routes (the gate-pass
 register's ``/v1/passes``) are added by the service; each takes the request's headers and
 body and answers a status and a JSON object. Bodies over 64 KiB are refused.
 """
@@ -13,9 +14,10 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["HealthServer", "PostRoute"]
+__all__ = ["GetRoute", "HealthServer", "PostRoute"]
 
 PostRoute = Callable[[Mapping[str, str], bytes], tuple[int, dict[str, Any]]]
+GetRoute = Callable[[], tuple[str, bytes]]  # () -> (content type, body): /metrics
 _MAX_BODY = 65_536
 
 
@@ -23,7 +25,17 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:
-        if self.path.split("?", 1)[0] not in ("/health", "/healthz"):
+        path = self.path.split("?", 1)[0]
+        route = self.server.gets.get(path)
+        if route is not None:
+            content_type, data = route()
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        if path not in ("/health", "/healthz"):
             self._answer(404, {"error": "not found"})
             return
         self._answer(200, self.server.snapshot())
@@ -61,6 +73,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     snapshot: Callable[[], dict[str, Any]]
     routes: dict[str, PostRoute]
+    gets: dict[str, GetRoute]
 
 
 class HealthServer:
@@ -72,11 +85,13 @@ class HealthServer:
         host: str = "127.0.0.1",
         port: int = 0,
         routes: dict[str, PostRoute] | None = None,
+        gets: dict[str, GetRoute] | None = None,
     ) -> None:
         """Bind now; :meth:`start` serves."""
         self._server = _Server((host, port), _Handler)
         self._server.snapshot = snapshot
         self._server.routes = dict(routes or {})
+        self._server.gets = dict(gets or {})
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.2,), daemon=True, name="health"

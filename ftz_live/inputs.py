@@ -46,9 +46,17 @@ class HilStep:
 class _Receiver(EnvelopeSensor):
     """An envelope checker whose accepted messages go to a queue instead of an inbox."""
 
-    def __init__(self, device_id: str, out: queue.Queue[Any], clock: Clock, **config: Any) -> None:
+    def __init__(
+        self,
+        device_id: str,
+        out: queue.Queue[Any],
+        clock: Clock,
+        on_full: Any = None,
+        **config: Any,
+    ) -> None:
         super().__init__(device_id, clock=clock, **config)
         self.out = out
+        self.on_full = on_full  # told of an item the bounded queue could not take
 
     def on_raw(self, raw: bytes) -> None:
         """Handle one message (network thread; never raises)."""
@@ -64,8 +72,15 @@ class _Receiver(EnvelopeSensor):
         if item is None:
             self._reject("malformed")
             return
+        try:
+            self.out.put_nowait(item)
+        except queue.Full:
+            # Overloaded: refused and counted at once, never held in an unbounded buffer.
+            self.counters.reject("overload")
+            if self.on_full is not None:
+                self.on_full(item)
+            return
         self.counters.accept()
-        self.out.put(item)
         if self.notify is not None:
             self.notify()
 
@@ -83,7 +98,10 @@ class ArrivalReceiver(_Receiver):
     """
 
     def __init__(self, gate_ref: str, out: queue.Queue[Any], clock: Clock, **config: Any) -> None:
-        """Check messages of ``<gate_ref>/lane_pc`` and queue arrivals on ``out``."""
+        """Check messages of ``<gate_ref>/lane_pc`` and queue arrivals on ``out``.
+
+        ``on_full`` (in ``config``) is told of an arrival the full queue refused.
+        """
         super().__init__(f"{gate_ref}/lane_pc", out, clock, **config)
         self.gate_ref = gate_ref
 

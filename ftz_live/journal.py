@@ -19,8 +19,10 @@ from core.gate import (
     DeviceFault,
     DeviceKind,
     FaultReported,
+    PassReserved,
     Reading,
     ReadingReceived,
+    ReservationRefused,
     ScanCompleted,
     ScanResult,
     Tick,
@@ -71,6 +73,21 @@ def _event(event: Event) -> dict[str, Any]:
             "case_id": event.case_id,
             "result": event.result,
         }
+    if isinstance(event, PassReserved):
+        return {
+            "type": "reserved",
+            "lane": event.lane,
+            "case_id": event.case_id,
+            "passage_id": event.passage_id,
+        }
+    if isinstance(event, ReservationRefused):
+        return {
+            "type": "refused",
+            "lane": event.lane,
+            "case_id": event.case_id,
+            "passage_id": event.passage_id,
+            "reason": event.reason,
+        }
     return {"type": "tick"}
 
 
@@ -100,6 +117,10 @@ def _decode(d: dict[str, Any]) -> Event | None:
         return None if raw is not None and gp is None else TruckArrived(lane, str(d["case_id"]), gp)
     if kind == "scan":
         return ScanCompleted(lane, str(d["case_id"]), ScanResult(d["result"]))
+    if kind == "reserved":
+        return PassReserved(lane, str(d["case_id"]), str(d["passage_id"]))
+    if kind == "refused":
+        return ReservationRefused(lane, str(d["case_id"]), str(d["passage_id"]), str(d["reason"]))
     device_kind = DeviceKind(d["kind"])
     if kind == "fault":
         fault = DeviceFault(

@@ -184,11 +184,14 @@ def build_live_gate(
     make: Callable[[DevicePlan], Any],
     recorder: Recorder,
     clock: Callable[[], float] | None = None,
+    reserve: bool = False,
     **sinks: Any,
 ) -> LiveGate:
     """Build one assembled gate's devices with ``make`` (unconfigured) and its executor.
 
-    ``sinks`` are the executor's ``on_decision``, ``on_passage`` and ``on_discard``.
+    ``reserve``: the controller reserves each pass before it opens (the live service).
+    ``sinks`` are the executor's (``on_decision``, ``on_passage``, ``on_discard``,
+    ``on_hold``, ``on_reserve`` … see :class:`ftz_live.executor.CommandExecutor`).
     """
     by_kind, actuators = assembly.build(make)
     sensors = {lane: list(devs.values()) for lane, devs in by_kind.items()}
@@ -200,7 +203,7 @@ def build_live_gate(
     executor = CommandExecutor(assembly.ref, actuators, scanners, recorder, **sinks)
     return LiveGate(
         assembly,
-        assembly.controller(),
+        assembly.controller(reserve),
         sensors,
         actuators,
         executor,

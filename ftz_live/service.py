@@ -23,13 +23,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from core.ledger import Ledger
+from core.gate import PassReserved, ReservationRefused, ReservePass, VoidReservation
+from core.gate.readings import DeviceKind
+from core.ledger import Ledger, Refusal
 from core.trace import Recorder, Sink
-from ftz_live.config import LiveSite, device_params
+from ftz_live.config import LiveSite, LiveSiteError, device_params
+from ftz_live.durable import BarrierWatch, Maintenance, Settler, guards, load_replay_guard
 from ftz_live.health import HealthServer
 from ftz_live.hil_steps import HilStepper, SimTime
 from ftz_live.inputs import Arrival, ArrivalReceiver, ClockReceiver, HilStep
-from ftz_live.ledger_sink import LedgerSink
+from ftz_live.ledger_sink import LedgerSink, Reserved
+from ftz_live.metrics import metrics_route
 from ftz_live.passes import PassRegister
 from ftz_live.runtime import LiveGate, build_live_gate, make_device
 from ftz_live.status import snapshot
@@ -73,37 +77,60 @@ class GateService:
         self.settings = live.mqtt.settings()
         self.prefix = live.mqtt.prefix
         self._wake, self._stop = threading.Event(), threading.Event()
-        self._arrivals: queue.Queue[Arrival] = queue.Queue()
+        # Bounded: past it an arrival is refused (overload) and counted, never queued.
+        self._arrivals: queue.Queue[Arrival] = queue.Queue(live.max_queued_arrivals)
+        self._answers: queue.Queue[tuple[str, Reserved]] = queue.Queue()
+        self.reserve = not hil  # the live gate reserves each pass before it opens
         self._steps: queue.Queue[HilStep] = queue.Queue()
         self._bus = bus_for(self.settings)
         self.visibility = Visibility(self._bus, self.prefix, journal=not hil)
         self._trace = LiveTrace(live.trace) if live.trace else None
         sinks: list[Sink] = [self._trace] if self._trace is not None else []
         self.recorder = Recorder(sinks)
+        key = _key(live.arrivals_hmac_key_env, "arrivals (lane PCs)")
         self.ledger_sink = LedgerSink(partial(_open_ledger, live.ledger))
         token = os.environ.get(live.passes_token_env) if live.passes_token_env else None
         self.passes = PassRegister(None if hil else live.passes, token)
         self.gates: dict[str, LiveGate] = {}
         self.receivers: list[ArrivalReceiver | ClockReceiver] = []
-        key = os.environ.get(live.arrivals_hmac_key_env) if live.arrivals_hmac_key_env else None
+        self.overloaded = 0  # arrivals refused because the queue was full
         for ref, assembly in live.assemblies().items():
+            reserving: dict[str, Any] = {}
+            if self.reserve:
+                reserving = {
+                    "on_reserve": partial(self._reserve, ref),
+                    "on_confirmed": self._confirmed,
+                    "on_unconfirmed": self._unconfirmed,
+                    "on_void": self._void,
+                }
             gate = build_live_gate(
                 assembly,
                 partial(self._make, ref),
                 self.recorder,
                 self.clock,
+                reserve=self.reserve,
                 on_decision=partial(self.visibility.decision, ref),
                 on_passage=self.ledger_sink,
                 on_discard=partial(self.visibility.discard, ref),
+                on_hold=partial(self.visibility.hold, ref),
+                **reserving,
             )
             gate.on_event = partial(self.visibility.event, ref)
             self.gates[ref] = gate
             common = self._guard_config() | {"hmac_key": key, "notify": self._wake.set}
             common["on_reject"] = self.visibility.rejected_message
-            self.receivers.append(ArrivalReceiver(ref, self._arrivals, self.clock, **common))
+            self.receivers.append(
+                ArrivalReceiver(ref, self._arrivals, self.clock, on_full=self._full, **common)
+            )
             if hil:
                 self.receivers.append(ClockReceiver(ref, self._steps, self.clock, **common))
         self.devices = {d.device_id: d for g in self.gates.values() for d in g.devices()}
+        barriers = {i: d for i, d in self.devices.items() if d.kind is DeviceKind.BARRIER}
+        self.settler = Settler(self.ledger_sink, barriers, set(self.gates))
+        feedback = live.barrier_feedback_s
+        self.watch = BarrierWatch(barriers, feedback) if feedback > 0 and not hil else None
+        self.maintenance = Maintenance(self.settler, self.watch) if self.reserve else None
+        self.replay_guard_loaded = True
         self.stepper = HilStepper(self) if hil else None
         self.health: HealthServer | None = None
         self.started_s = time.monotonic()
@@ -127,8 +154,53 @@ class GateService:
             "keep_trying": True,
             "on_reject": self.visibility.rejected_message,
         }
-        params = device_params(self.live, gate_ref, plan.name, plan.number)
+        params = device_params(self.live, gate_ref, plan.name, plan.number, plan.device_id)
         return make_device(plan, gate_ref, params, common)
+
+    # -- intent before act (the writer thread answers; the loop acts) ----------------------
+    def _reserve(self, ref: str, cmd: ReservePass, barrier: str) -> None:
+        if barrier and barrier in self.settler.blocked():
+            # A reservation of this barrier is not settled yet: a new command would move
+            # the PLC's record past it, so nothing opens there until it is (fail closed).
+            self._answered(ref, Reserved(cmd, None, reason="barrier_unsettled"))
+            return
+        self.ledger_sink.reserve(cmd, barrier, partial(self._answered, ref), self.clock())
+
+    def _answered(self, ref: str, answer: Reserved) -> None:
+        self._answers.put((ref, answer))
+        self._wake.set()
+
+    def _confirmed(self, passage_id: str, barrier: str, seq: int, now: float) -> None:
+        self.ledger_sink.post(passage_id, now)
+        if self.watch is not None and barrier:
+            self.watch.expect(barrier, seq)
+
+    def _unconfirmed(self, passage_id: str, barrier: str, seq: int, now: float) -> None:
+        self.settler.add(passage_id, barrier, seq)
+
+    def _void(self, cmd: VoidReservation, now: float) -> None:
+        self.ledger_sink.void(cmd.passage_id, cmd.reason, now)
+
+    def _full(self, arrival: Arrival) -> None:
+        """The arrival queue is full: the truck is refused (overload), counted and logged."""
+        self.overloaded += 1
+        self.visibility.overload(arrival.gate_ref, arrival.lane, arrival.case_id)
+
+    def take_answers(self) -> None:
+        """Tell the controllers what the ledger answered (the loop thread only)."""
+        while True:
+            try:
+                ref, a = self._answers.get_nowait()
+            except queue.Empty:
+                return
+            gate, c, r = self.gates[ref], a.cmd, a.result
+            if r is None or isinstance(r, Refusal):
+                reason = (a.reason or "store_unavailable") if r is None else r.reason.value
+                event: Any = ReservationRefused(c.lane, c.case_id, c.passage_id, reason)
+            else:
+                gate.executor.reservations[(c.lane, c.case_id)] = (c.passage_id, a.command_seq)
+                event = PassReserved(c.lane, c.case_id, c.passage_id)
+            gate.handle(event, self.clock())
 
     def _topics(self) -> list[tuple[str, Any]]:
         out = []
@@ -142,7 +214,8 @@ class GateService:
         """Serve the HTTP endpoint, connect (or keep trying to), activate every device."""
         h = self.live.health
         routes = {"/v1/passes": self.passes.http_post}
-        self.health = HealthServer(self.snapshot, h.host, h.port, routes).start()
+        gets = {"/metrics": metrics_route(self)}
+        self.health = HealthServer(self.snapshot, h.host, h.port, routes, gets).start()
         if not self._bus.acquire(keep=True):
             log.error(
                 "broker unreachable, reconnecting",
@@ -157,6 +230,11 @@ class GateService:
                     extra={"gate": ref, "devices": list(gate.assembly.unused)},
                 )
         self._revive()
+        if self.reserve:
+            self.replay_guard_loaded = load_replay_guard(self.ledger_sink, guards(self))
+            self.settler.settle(self.clock())
+            assert self.maintenance is not None
+            self.maintenance.start()
         self.started = True
         log.info(
             "gate service started",
@@ -187,6 +265,7 @@ class GateService:
         while not self._stop.is_set():
             self._wake.wait(0.05)
             self._wake.clear()
+            self.take_answers()
             self.take_arrivals()
             now = self.clock()
             for gate in self.gates.values():
@@ -198,11 +277,16 @@ class GateService:
             if time.monotonic() - last_revive >= _REVIVE_S:
                 last_revive = time.monotonic()
                 self._revive()
+                if self.reserve and not self.replay_guard_loaded:
+                    self.replay_guard_loaded = load_replay_guard(self.ledger_sink, guards(self))
 
     def shutdown(self) -> None:
         """Finalize devices, commit the ledger, close the trace, stop serving."""
         for topic, handler in self._topics():
             self._bus.unsubscribe(topic, handler)
+        if self.maintenance is not None:
+            self.maintenance.stop()
+        self.take_answers()
         for gate in self.gates.values():
             gate.shutdown()
         self.ledger_sink.close()
@@ -246,6 +330,23 @@ class GateService:
     def snapshot(self) -> dict[str, Any]:
         """The health endpoint's answer (see :func:`ftz_live.status.snapshot`)."""
         return snapshot(self)
+
+
+def _key(env: str | None, who: str) -> str | None:
+    """The key in the variable ``env``; a named variable unset or empty stops the service.
+
+    Raises:
+        LiveSiteError: ``env`` is named but unset or empty (exit code 2).
+    """
+    if env is None:
+        return None
+    value = os.environ.get(env, "")
+    if not value:
+        raise LiveSiteError(
+            f"{who}: arrivals_hmac_key_env names {env}, which is unset or empty; "
+            "set it (messages would otherwise be accepted unsigned) or remove the setting"
+        )
+    return value
 
 
 def _open_ledger(url: str) -> Ledger:

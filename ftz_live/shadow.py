@@ -75,7 +75,7 @@ class ShadowService:
         """Shadow ``live``'s gates through the broker of ``settings``; rows go to ``out``."""
         self.live, self.settings, self.grace_s = live, settings, grace_s
         self.prefix = live.mqtt.prefix
-        self.controllers = {ref: a.controller() for ref, a in live.assemblies().items()}
+        self.controllers = {ref: a.controller(reserve=True) for ref, a in live.assemblies().items()}
         self.compared = 0
         self.disagreements: list[Disagreement] = []
         self.counters: Counter[str] = Counter()

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from core.gate import DiscardReading, RecordDecision
+from core.gate import DiscardReading, Hold, RecordDecision
 from core.gate.messages import Event
 from ftz_live.codec import encode_decision
 from ftz_live.journal import encode_entry
@@ -41,6 +41,9 @@ class Visibility:
         self.outcomes: Counter[str] = Counter()
         self.discarded: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
+        self.held: Counter[str] = Counter()  # trucks told to wait, by reason (lane_busy …)
+        self.refused_arrivals: Counter[str] = Counter()  # by reason (overload)
+        self.reasons: Counter[tuple[str, str]] = Counter()  # (outcome, reason) of decisions
         self.unpublished = 0  # decisions or events the broker could not take (counted)
         self._seq: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -50,6 +53,8 @@ class Visibility:
         """Log, count and publish one decision."""
         d = cmd.decision
         self.outcomes[d.outcome.value] += 1
+        for reason in d.reasons:
+            self.reasons[(d.outcome.value, reason)] += 1
         body = encode_decision(d)
         log.info(
             "decision",
@@ -84,6 +89,40 @@ class Visibility:
             },
         )
 
+    def hold(self, gate_ref: str, cmd: Hold) -> None:
+        """Count an arrival (or passage) told to wait; log those the lane could not take."""
+        self.held[cmd.reason] += 1
+        if cmd.reason == "lane_busy":
+            self._limited(
+                f"{gate_ref}/hold",
+                "arrival held",
+                {"gate": gate_ref, "lane": cmd.lane, "case": cmd.case_id, "reason": cmd.reason},
+            )
+
+    def overload(self, gate_ref: str, lane: str, case_id: str) -> None:
+        """Count and log (rate-limited) an arrival refused because the service is saturated."""
+        with self._lock:
+            self.refused_arrivals["overload"] += 1
+        self._limited(
+            f"{gate_ref}/overload",
+            "arrival refused",
+            {"gate": gate_ref, "lane": lane, "case": case_id, "reason": "overload"},
+        )
+
+    def _limited(self, key: str, message: str, extra: dict[str, Any]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            start, lines, held = self._window.get(key, (now, 0, 0))
+            if now - start >= 1.0:
+                start, lines = now, 0
+            if lines >= LINES_PER_S:
+                self._window[key] = (start, lines, held + 1)
+                return
+            self._window[key] = (start, lines + 1, 0)
+        if held:
+            extra["suppressed"] = held
+        log.warning(message, extra=extra)
+
     def rejected_message(self, device_id: str, reason: str) -> None:
         """Log (rate-limited) and count a message a driver rejected; any thread."""
         now = time.monotonic()
@@ -116,5 +155,7 @@ class Visibility:
             "decisions": dict(self.outcomes),
             "discarded_readings": dict(self.discarded),
             "rejected_messages": dict(self.rejected),
+            "holds": dict(self.held),
+            "refused_arrivals": dict(self.refused_arrivals),
             "unpublished": self.unpublished,
         }

@@ -120,9 +120,14 @@ class GateAssembly:
     lanes: tuple[LanePlan, ...]
     unused: tuple[str, ...] = ()
 
-    def controller(self) -> GateController:
-        """Return a new controller of this gate under its policy."""
-        return GateController(self.ref, self.policy)
+    def controller(self, reserve: bool = False) -> GateController:
+        """Return a new controller of this gate under its policy.
+
+        ``reserve``: the gate reserves each pass in the ledger before it opens (the live
+        gate service, whose ledger is the central pass state); the twin's does not.
+        """
+        policy = self.policy.with_(reserve_before_open=True) if reserve else self.policy
+        return GateController(self.ref, policy)
 
     def build(
         self, make: Callable[[DevicePlan], Any]

@@ -23,7 +23,15 @@ from typing import Any
 from ftz_spec.errors import UserError
 from ftztwin.cliargs import hours, non_negative, positive
 
-__all__ = ["cmd_plc", "cmd_run_hil", "cmd_serve_gate", "cmd_shadow", "cmd_toledo", "register"]
+__all__ = [
+    "cmd_lab_pass",
+    "cmd_plc",
+    "cmd_run_hil",
+    "cmd_serve_gate",
+    "cmd_shadow",
+    "cmd_toledo",
+    "register",
+]
 
 _SHOWN = 10  # differences printed by run --hil --compare
 
@@ -66,7 +74,14 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     toledo.add_argument("--port", required=True, help="serial device (a pty end, /dev/ttyUSB0)")
     toledo.add_argument("--weigh", type=float, required=True, help="gross weight, kg")
     toledo.add_argument("--baudrate", type=positive, default=9600)
+    lab = sub.add_parser(
+        "lab-pass", help="file a lab book, list and approved pass in a ledger (a lab peer)"
+    )
+    lab.add_argument("file", type=Path, help="gate pass JSON, as POST /v1/passes takes it")
+    lab.add_argument("--store", required=True, help="sqlite:<path> or postgresql://…")
+    lab.add_argument("--zone", required=True, help="zone of the gate that will reserve it")
     return {
+        "lab-pass": cmd_lab_pass,
         "serve-gate": cmd_serve_gate,
         "run-hil": cmd_run_hil,
         "shadow": cmd_shadow,
@@ -210,6 +225,30 @@ def cmd_plc(args: argparse.Namespace) -> int:
     print(json.dumps({"listening": f"{plc.host}:{plc.port}"}), flush=True)
     done.wait()
     plc.stop()
+    return 0
+
+
+def cmd_lab_pass(args: argparse.Namespace) -> int:
+    """``ftztwin lab-pass FILE --store URL --zone Z``: what customs would have filed."""
+    from core.ledger import Ledger, LedgerError
+    from ftz_live.codec import decode_gate_pass
+    from ftz_live.lab_ledger import register_lab_passes
+    from ftz_stores import open_store
+
+    try:
+        gp = decode_gate_pass(json.loads(args.file.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{args.file}: not a gate pass: {exc}") from None
+    if gp is None:
+        raise UserError(f"{args.file}: not a gate pass (see docs/protocols.md, arrivals)")
+    ledger = Ledger(open_store(args.store))  # type: ignore[arg-type]
+    try:
+        register_lab_passes(ledger, [gp], args.zone, time.time())
+    except LedgerError as exc:
+        raise UserError(f"{args.file}: the ledger refused the pass: {exc}") from None
+    finally:
+        ledger.store.close()
+    print(f"{gp.pass_id}: filed for {gp.plate} in {args.zone}")
     return 0
 
 

@@ -12,6 +12,7 @@ passage was decided is discarded and counted, never handed to the next truck.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 
 from core.gate.attribution import Attribution, Verdict
@@ -28,20 +29,25 @@ from core.gate.messages import (
     Hold,
     OpenBarrier,
     Outcome,
+    PassReserved,
     PostGatePassage,
     ReadingReceived,
     RecordDecision,
     RejectTruck,
     RequestScan,
+    ReservationRefused,
+    ReservePass,
     ScanResult,
     ShowOnDisplay,
     Tick,
     TruckArrived,
+    VoidReservation,
 )
 from core.gate.passage import NO_PASS, Passage, expected_readings
 from core.gate.passes import GatePassState, RiskLane
 from core.gate.policy import GateMode, GatePolicy
 from core.gate.readings import DeviceKind, Reading
+from core.gate.track import Track
 
 __all__ = ["GateController", "GatePolicy"]
 
@@ -77,6 +83,15 @@ def _remember(memory: OrderedDict[str, None], key: str) -> None:
         memory.popitem(last=False)
 
 
+def _finite(value: object) -> bool:
+    """Whether a reading's value has no NaN or infinity (weights, levels, GPS fixes)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, Track):
+        return all(math.isfinite(p.time_s + p.x_m + p.y_m) for p in value.points)
+    return True
+
+
 class GateController:
     """Decides passages at one gate from device readings and the gate pass."""
 
@@ -91,6 +106,7 @@ class GateController:
         self._used_passes: OrderedDict[str, None] = OrderedDict()
         self._attribution = Attribution()
         self.discarded: dict[str, int] = {}  # reason -> readings discarded (health, KPIs)
+        self.held_arrivals: dict[str, int] = {}  # reason -> arrivals held (lane_busy)
 
     def handle(self, event: Event, now: float) -> list[Command]:
         """Apply one event and return the commands it calls for.
@@ -108,9 +124,13 @@ class GateController:
             return self._on_arrival(event, now)
         if isinstance(event, Tick):
             return self._on_tick(now)
+        if isinstance(event, PassReserved | ReservationRefused):
+            return self._on_reservation(event, now)
         passage = self._pending.get(event.lane)
-        if passage is None:
-            return []  # nothing in the lane: a late fault or result decides nothing
+        if passage is None or passage.reserving_s is not None:
+            # Nothing in the lane, or its passage is decided but for the ledger's answer:
+            # a late fault or scan result decides nothing.
+            return []
         if isinstance(event, FaultReported):
             return self._decide(event.lane, passage, now, (f"device_fault:{event.fault.code}",))
         return self._on_scan(event.lane, passage, event.case_id, event.result, now)
@@ -121,14 +141,24 @@ class GateController:
         return tuple(self._pending)
 
     def _on_arrival(self, event: TruckArrived, now: float) -> list[Command]:
-        if event.case_id in self._decided or event.lane in self._pending:
+        waiting = self._pending.get(event.lane)
+        if event.case_id in self._decided or (
+            waiting is not None and waiting.case_id == event.case_id
+        ):
             return []  # the same passage announced twice is decided once
+        if waiting is not None:
+            # Another truck still occupies the lane: it is told to wait, never ignored;
+            # the lane PC announces it again once the lane is free.
+            self.held_arrivals["lane_busy"] = self.held_arrivals.get("lane_busy", 0) + 1
+            return [Hold(event.lane, event.case_id, "lane_busy")]
         gp = event.gate_pass
         if gp is None:
             return self._decide(
                 event.lane, Passage(event.case_id, NO_PASS, now), now, ("no_gate_pass",)
             )
         passage = Passage(event.case_id, gp, now)
+        if not gp.pass_id:
+            return self._decide(event.lane, passage, now, ("empty_pass_id",))
         if gp.pass_id in self._used_passes:
             return self._decide(event.lane, passage, now, ("pass_already_used",))
         if gp.state is not _ACCEPTED_STATE[self.policy.mode]:
@@ -161,7 +191,7 @@ class GateController:
         if verdict is Verdict.HOLD:
             pushed_out = self._attribution.hold(lane, reading)
             return [] if pushed_out is None else [self._discard(lane, pushed_out, "held_overflow")]
-        if verdict is Verdict.LATE or passage is None:
+        if verdict is Verdict.LATE or passage is None or passage.reserving_s is not None:
             return [self._discard(lane, reading, Verdict.LATE.value)]
         problem = self._integrity(reading, passage, now)
         if problem == _DUPLICATE:
@@ -187,6 +217,14 @@ class GateController:
         """Return why a reading cannot be trusted, ``_DUPLICATE`` or ``""``."""
         if not reading.device_id.startswith(self._prefix):
             return "foreign_device"
+        # Defence in depth: a driver that lets these through must not decide a passage,
+        # and such a reading must not advance the device's sequence number either.
+        if not _finite(reading.value) or not math.isfinite(reading.time_s):
+            return "non_finite_value"
+        if not 0.0 <= reading.confidence <= 1.0:
+            return "bad_confidence"
+        if reading.time_s - now > self.policy.max_future_s:
+            return "future_reading"
         last = self._last.get(reading.device_id)
         if last is not None and reading.seq <= last.seq:
             if reading == last and reading in passage.readings.get(reading.kind, ()):
@@ -228,10 +266,29 @@ class GateController:
             return self._decide(lane, passage, now, (), ("scan_clear",))
         return self._decide(lane, passage, now, ("scan_suspect",))
 
+    def _on_reservation(
+        self, event: PassReserved | ReservationRefused, now: float
+    ) -> list[Command]:
+        """The ledger's answer to :class:`ReservePass`: open, or send to a post."""
+        passage = self._pending.get(event.lane)
+        if passage is None or passage.case_id != event.case_id or passage.reserving_s is None:
+            # Decided meanwhile (the ledger answered too late): a reservation held for a
+            # truck that was sent to a post is released at once.
+            if isinstance(event, PassReserved):
+                return [VoidReservation(event.passage_id, "reservation_late")]
+            return []
+        if isinstance(event, ReservationRefused):
+            return self._decide(event.lane, passage, now, (f"pass_refused:{event.reason}",))
+        passage.reserved = True
+        return self._decide(event.lane, passage, now, (), passage.notes)
+
     def _on_tick(self, now: float) -> list[Command]:
         commands: list[Command] = []
         for lane, passage in list(self._pending.items()):
-            if passage.scan_requested_s is not None:
+            if passage.reserving_s is not None:
+                if now - passage.reserving_s > self.policy.max_reservation_s:
+                    commands += self._decide(lane, passage, now, ("ledger_timeout",))
+            elif passage.scan_requested_s is not None:
                 if now - passage.scan_requested_s > self.policy.max_scan_s:
                     commands += self._decide(lane, passage, now, ("scan_timeout",))
             elif now - passage.arrived_s > self.policy.max_passage_s:
@@ -247,11 +304,13 @@ class GateController:
         reasons: tuple[str, ...],
         notes: tuple[str, ...] = (),
     ) -> list[Command]:
+        outcome = outcome_for(reasons)
+        if outcome is Outcome.PASS and self.policy.reserve_before_open and not passage.reserved:
+            return self._reserve(lane, passage, now, notes)
         self._pending.pop(lane, None)
         _remember(self._decided, passage.case_id)
         self._attribution.decided(lane, now)
         gp, cid, findings = passage.gate_pass, passage.case_id, passage.findings
-        outcome = outcome_for(reasons)
         decision = GateDecision(
             cid,
             lane,
@@ -277,6 +336,20 @@ class GateController:
         if outcome is Outcome.PASS:
             commands += self._passed(lane, passage, decision)
         return commands
+
+    def _reserve(
+        self, lane: str, passage: Passage, now: float, notes: tuple[str, ...]
+    ) -> list[Command]:
+        """Every check passed: ask the ledger to hold the pass before anything opens."""
+        passage.reserving_s, passage.notes = now, notes
+        gp = passage.gate_pass
+        plates = [r.value for r in passage.readings.get(DeviceKind.PLATE_CAMERA, ())]
+        plate = next((p for p in plates if isinstance(p, str)), gp.plate)
+        passage_id = f"{self.gate_id}|{gp.pass_id}|{passage.case_id}"
+        return [
+            ReservePass(lane, passage.case_id, gp.pass_id, plate, self.gate_id, passage_id),
+            Hold(lane, passage.case_id, "awaiting_reservation"),
+        ]
 
     def _passed(self, lane: str, passage: Passage, decision: GateDecision) -> list[Command]:
         """Advance the pass and, at the last gate, post the passage to the ledger once."""

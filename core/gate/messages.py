@@ -24,16 +24,20 @@ __all__ = [
     "Hold",
     "OpenBarrier",
     "Outcome",
+    "PassReserved",
     "PostGatePassage",
     "ReadingReceived",
     "RecordDecision",
     "RejectTruck",
     "RequestScan",
+    "ReservationRefused",
+    "ReservePass",
     "ScanCompleted",
     "ScanResult",
     "ShowOnDisplay",
     "Tick",
     "TruckArrived",
+    "VoidReservation",
     "event_for",
 ]
 
@@ -96,7 +100,45 @@ class Tick:
     """Time passed; passages that waited too long for readings are decided (fail closed)."""
 
 
-Event = TruckArrived | ReadingReceived | FaultReported | ScanCompleted | Tick
+@dataclass(frozen=True, slots=True)
+class PassReserved:
+    """The ledger holds the pass for this passage, durably (pending): the barrier may open.
+
+    The answer to :class:`ReservePass`; ``passage_id`` is the one it named.
+    """
+
+    lane: str
+    case_id: str
+    passage_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationRefused:
+    """The ledger refused the pass for this passage (or could not be reached).
+
+    Attributes:
+        lane: The lane.
+        case_id: The passage.
+        passage_id: The reservation's id, as :class:`ReservePass` named it.
+        reason: The ledger's refusal code (``pass_already_used``, ``unknown_pass`` …)
+            or ``store_unavailable``; the decision's reason is ``pass_refused:<reason>``.
+    """
+
+    lane: str
+    case_id: str
+    passage_id: str
+    reason: str
+
+
+Event = (
+    TruckArrived
+    | ReadingReceived
+    | FaultReported
+    | ScanCompleted
+    | Tick
+    | PassReserved
+    | ReservationRefused
+)
 
 
 def event_for(lane: str, result: Reading | DeviceFault) -> ReadingReceived | FaultReported:
@@ -267,6 +309,46 @@ class PostGatePassage:
     time_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class ReservePass:
+    """Reserve the gate pass in the ledger, durably, before any barrier command (intent).
+
+    Emitted instead of opening when every check passed and the gate's policy reserves
+    before it opens (the live gate); the passage waits (:class:`Hold`
+    ``awaiting_reservation``) for :class:`PassReserved` or :class:`ReservationRefused`,
+    and is sent to a post if neither comes within ``max_reservation_s``.
+
+    Attributes:
+        lane: The lane.
+        case_id: The passage.
+        pass_id: The pass presented.
+        plate: The plate read at the gate (the pass's own where no camera reads).
+        gate_id: The gate, ``<zone>/<gate>``.
+        passage_id: ``<gate_id>|<pass_id>|<case_id>``: the reservation's id, the same
+            as the later :class:`PostGatePassage`'s ``idempotency_key``.
+    """
+
+    lane: str
+    case_id: str
+    pass_id: str
+    plate: str
+    gate_id: str
+    passage_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoidReservation:
+    """Void a reservation that will not be acted on (it came after the passage was decided).
+
+    Attributes:
+        passage_id: The reservation.
+        reason: Why (``reservation_timeout``).
+    """
+
+    passage_id: str
+    reason: str
+
+
 Command = (
     OpenBarrier
     | DivertToManualPost
@@ -279,4 +361,6 @@ Command = (
     | AdvanceGatePass
     | PostGatePassage
     | DiscardReading
+    | ReservePass
+    | VoidReservation
 )

@@ -25,6 +25,10 @@ class Passage:
         scan_requested_s: When an H986 scan was requested; None while none is pending.
         findings: The comparison with the gate pass, once every reading was in.
         used: ``(device id, seq)`` of every trusted reading, in the order received.
+        reserving_s: When the ledger was asked to reserve the pass (every check passed,
+            the barrier waits for the reservation); None before.
+        reserved: Whether the ledger answered that the pass is reserved.
+        notes: The passing decision's notes, kept while the reservation is awaited.
     """
 
     case_id: str
@@ -35,6 +39,9 @@ class Passage:
     scan_requested_s: float | None = None
     findings: Findings | None = None
     used: list[tuple[str, int]] = field(default_factory=list)
+    reserving_s: float | None = None
+    reserved: bool = False
+    notes: tuple[str, ...] = ()
 
 
 def expected_readings(gp: GatePass, policy: GatePolicy, gate_id: str = "") -> dict[DeviceKind, int]:

@@ -78,6 +78,13 @@ class GatePolicy:
             decided on the next :class:`core.gate.Tick` (fail closed).
         max_scan_s: Longest wait for an H986 result before the truck goes to a post.
         track: Limits of the GPS trajectory check.
+        max_future_s: A reading dated further ahead of the controller's clock than this
+            is refused (``future_reading``): the allowed clock skew of the devices.
+        reserve_before_open: Reserve the gate pass in the ledger before the barrier
+            opens (:class:`core.gate.ReservePass`): the live gate, whose ledger is the
+            central pass state. Off in the twin, whose ledger link posts after opening.
+        max_reservation_s: Longest wait for the ledger's answer to a reservation; then
+            the truck goes to a post (``ledger_timeout``) and a late reservation is voided.
     """
 
     line: GateLine = GateLine.SECOND
@@ -92,6 +99,9 @@ class GatePolicy:
     max_passage_s: float = 120.0
     max_scan_s: float = 600.0
     track: TrackLimits = field(default_factory=TrackLimits)
+    max_future_s: float = 5.0
+    reserve_before_open: bool = False
+    max_reservation_s: float = 2.0
 
     def __post_init__(self) -> None:
         """Check ranges so a bad scenario fails at build time, not at a gate.
@@ -103,7 +113,13 @@ class GatePolicy:
         if bad:
             names = sorted(k.value for k in bad)
             raise GatePolicyError(f"required: {names} are not sensors read at every passage")
-        for name in ("max_reading_age_s", "weight_tolerance_pct", "weight_tolerance_kg"):
+        for name in (
+            "max_reading_age_s",
+            "weight_tolerance_pct",
+            "weight_tolerance_kg",
+            "max_future_s",
+            "max_reservation_s",
+        ):
             if getattr(self, name) < 0:
                 raise GatePolicyError(f"{name}: must be >= 0 (got {getattr(self, name)!r})")
         if not 0.0 <= self.min_confidence <= 1.0:

@@ -10,8 +10,19 @@ offset     name         written by the core
 =========  ===========  ================================================
 
 Both are written in one *Write Multiple Registers* (function 16) request, so the PLC
-never sees a command without its sequence number. The core only ever writes: it never
-reads the PLC, and nothing read from Modbus feeds a decision.
+never sees a command without its sequence number. The PLC reports the barrier in two
+input registers (function 4) at the same base:
+
+=========  ===========  ================================================
+offset     name         set by the PLC
+=========  ===========  ================================================
+0          POSITION     1 = raised, 0 = lowered
+1          DONE         sequence number of the last command carried out
+=========  ===========  ================================================
+
+The service reads them back after a command (an alarm when the barrier does not follow)
+and the SEQUENCE holding register after a restart (was the last reservation's command
+received?); nothing read from Modbus feeds a decision.
 """
 
 from __future__ import annotations
@@ -19,14 +30,17 @@ from __future__ import annotations
 __all__ = [
     "CMD_OPEN",
     "DOWN_EXCEPTIONS",
+    "STATUS_COUNT",
     "STUCK_EXCEPTION",
     "WRITE_MULTIPLE",
     "fault_code",
     "open_command",
     "parse_command",
+    "seq_reached",
 ]
 
 CMD_OPEN = 1
+STATUS_COUNT = 2  # input registers per barrier: POSITION, DONE
 WRITE_MULTIPLE = 16
 STUCK_EXCEPTION = 0x04  # server device failure: the PLC could not move the barrier
 DOWN_EXCEPTIONS = frozenset({0x0A, 0x0B})  # a gateway cannot reach the PLC
@@ -42,6 +56,11 @@ def parse_command(values: list[int]) -> tuple[int, int] | None:
     if len(values) != 2 or not all(isinstance(v, int) and 0 <= v < 65_536 for v in values):
         return None
     return values[0], values[1]
+
+
+def seq_reached(seen: int, seq: int) -> bool:
+    """Whether command ``seq`` is at or before ``seen`` (modulo 65 536, RFC 1982)."""
+    return (seen - seq) % 65_536 < 32_768
 
 
 def fault_code(exception_code: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hardware_models.security.envelope import Envelope
@@ -44,16 +45,24 @@ class MessageGuard:
         self.device_id = device_id
         self.policy = policy or GuardPolicy()
         self.last_seq = -1
+        # Told of every accepted sequence number (the live service keeps them durably,
+        # so that a message replayed after a restart is refused too).
+        self.on_accept: Callable[[int], None] | None = None
+        # Set while the last accepted sequence number is unknown (the store that keeps
+        # it cannot be read): every message is refused with this reason, fail closed.
+        self.refuse = ""
 
     def check(self, env: Envelope, now: float) -> str:
         """Return ``""`` if ``env`` may be trusted at ``now``, else the rejection reason.
 
-        Reasons: ``foreign_device``, ``unsigned``, ``bad_signature``, ``stale``,
+        Reasons: ``foreign_device``, the :attr:`refuse` reason while set, ``unsigned``, ``bad_signature``, ``stale``,
         ``future``, ``replayed``. Accepting advances the device's sequence number.
         """
         p = self.policy
         if env.device != self.device_id:
             return "foreign_device"
+        if self.refuse:
+            return self.refuse
         if p.key is not None:
             if not env.mac:
                 return "unsigned"
@@ -68,6 +77,8 @@ class MessageGuard:
         if p.check_replay and env.seq <= self.last_seq:
             return "replayed"
         self.last_seq = max(self.last_seq, env.seq)
+        if self.on_accept is not None and p.check_replay:
+            self.on_accept(self.last_seq)
         return ""
 
     def local_time(self, env: Envelope) -> float:

@@ -295,7 +295,28 @@ class Stack:
         )
         return json.loads(out.stdout)
 
-    def register(self, gate_pass: dict[str, Any], token: str | None = None) -> tuple[int, Any]:
+    def file_in_ledger(self, *gate_passes: dict[str, Any], path: Path | None = None) -> None:
+        """What customs would have filed: the passes in the service's ledger (lab book)."""
+        from core.ledger import Ledger
+        from ftz_live.codec import decode_gate_pass
+        from ftz_live.lab_ledger import register_lab_passes
+        from ftz_stores.sqlite import SqliteStore
+
+        path = path or Path(self.env["FTZ_HOME"]) / "ledger.sqlite"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ledger = Ledger(SqliteStore(path))
+        try:
+            gps = [decode_gate_pass(gp) for gp in gate_passes]
+            register_lab_passes(ledger, [g for g in gps if g is not None], GATE.split("/")[0], 0.0)
+        finally:
+            ledger.store.close()
+
+    def register(
+        self, gate_pass: dict[str, Any], token: str | None = None, ledger: bool = True
+    ) -> tuple[int, Any]:
+        """Register ``gate_pass`` with the service (and, with ``ledger``, in its ledger)."""
+        if ledger and token is None:
+            self.file_in_ledger(gate_pass)
         url = f"http://127.0.0.1:{self.env['FTZ_HEALTH_PORT']}/v1/passes"
         token = self.secrets["FTZ_PASSES_TOKEN"] if token is None else token
         out = subprocess.run(

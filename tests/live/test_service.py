@@ -33,6 +33,7 @@ from core.ledger import (
 )
 from ftz_live.codec import encode_gate_pass
 from ftz_live.config import LiveSiteError, parse_live_site
+from ftz_live.lab_ledger import register_lab_passes
 from ftz_live.ledger_sink import LedgerSink
 from ftz_live.service import GateService
 from ftz_stores import MemoryStore
@@ -97,6 +98,13 @@ def prepare_ledger(path) -> None:
     led.store.close()
 
 
+def file_passes(path, *passes: GatePass) -> None:
+    """What customs would have filed: the passes in the gate's ledger (lab book of zone z1)."""
+    led = Ledger(SqliteStore(path))
+    register_lab_passes(led, passes, "z1", 0.0)
+    led.store.close()
+
+
 def health(port: int) -> dict:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
         return json.loads(r.read())
@@ -113,7 +121,7 @@ def wait_for(check, timeout_s=5.0):
 def test_served_gate_opens_the_modbus_barrier_on_a_matching_mqtt_plate_and_posts_to_sqlite(
     broker, plc, tmp_path
 ):
-    prepare_ledger(tmp_path / "ledger.sqlite")
+    file_passes(tmp_path / "ledger.sqlite", PASS)
     live = parse_live_site(
         site(broker.port, tmp_path, {"host": "127.0.0.1", "port": plc.port, "register": 900})
     )
@@ -138,18 +146,15 @@ def test_served_gate_opens_the_modbus_barrier_on_a_matching_mqtt_plate_and_posts
         wait_for(lambda: svc.gates[GATE].controller.pending_lanes)
         camera.publish("ok", time.time(), "沪A12345", 0.97)
         wait_for(lambda: plc.opens[900] == opens + 1)
-        wait_for(lambda: svc.ledger_sink.committed == 1)
+        wait_for(lambda: svc.ledger_sink.posted == 1)
         h = health(svc.health.port)
         assert h["ready"] and h["decisions"] == {"pass": 1} and h["uptime_s"] > 0
         assert h["devices"][f"{GATE}/plate_camera-1"]["messages"]["accepted"] == 1
         assert h["inputs"][f"{GATE}/lane_pc"]["accepted"] == 1
-        assert h["ledger"] == {
-            "committed": 1,
-            "pending": 0,
-            "refused": {},
-            "reachable": True,
-            "error": "",
-        }
+        ledger = {k: h["ledger"][k] for k in ("reserved", "posted", "voided", "refused")}
+        assert ledger == {"reserved": 1, "posted": 1, "voided": 0, "refused": {}}
+        assert h["ledger"]["reachable"] and h["ledger"]["error"] == ""
+        assert h["barriers"]["alarms"] == {} and h["opened_unreserved"] == 0
     finally:
         svc.stop()
         loop.join(5)
@@ -235,6 +240,8 @@ def test_sim_devices_named_in_a_live_site_read_every_announced_truck(broker, tmp
         {"id": "barrier", "kind": "barrier", "driver": "sim.barrier"},
     ]
     data["params"] = {f"{GATE}/weighbridge": {"noise_sd": 15.0, "latency_s": 0.2}}
+    weighed = GatePass("GP2", "沪A12345", vehicle_tare_kg=15_000.0, gross_weight_kg=9_000.0)
+    file_passes(tmp_path / "ledger.sqlite", PASS, weighed)
     live = parse_live_site(data)
     svc = GateService(live)
     svc.start()
@@ -246,7 +253,6 @@ def test_sim_devices_named_in_a_live_site_read_every_announced_truck(broker, tmp
     )
     try:
         assert lane_pc.open()
-        weighed = GatePass("GP2", "沪A12345", vehicle_tare_kg=15_000.0, gross_weight_kg=9_000.0)
         for n, gp in enumerate((PASS, weighed)):
             value = {"lane": f"{GATE}/lane1", "case_id": f"s{n}", "gate_pass": encode_gate_pass(gp)}
             lane_pc.publish("ok", time.time(), value)

@@ -121,7 +121,7 @@ def test_with_the_broker_down_at_start_the_service_is_not_ready_says_why_and_kee
         assert s.decision("R1")["outcome"] == "pass" and s.opens() == 1
 
 
-def test_with_the_ledger_unreachable_the_service_is_not_ready_and_keeps_its_postings_until_it_answers(
+def test_with_the_ledger_unreachable_the_service_is_not_ready_and_no_barrier_opens_until_it_answers(
     tmp_path,
 ):
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
@@ -134,12 +134,17 @@ def test_with_the_ledger_unreachable_the_service_is_not_ready_and_keeps_its_post
         h = wait_for(lambda: s.health(), 10)
         assert h["ready"] is False and h["ledger"]["reachable"] is False
         assert any(r.startswith("ledger unreachable: OperationalError") for r in h["not_ready"])
-        s.register(PASS)
+        s.register(PASS, ledger=False)
         s.play("L1", truck(), pass_id="HF0001")
-        s.decision("L1")
-        wait_for(lambda: s.health()["ledger"]["pending"] == 1, 5, "the posting queued")
+        # Without the store the devices' last sequence numbers are unknown: every message is
+        # refused and counted (a replay could not be told apart), nothing opens.
+        # (the lane PC's arrival and the six envelope devices; the serial weighbridge has none)
+        wait_for(lambda: s.health()["rejected_messages"].get("sequence_unknown") == 7, 5)
+        assert s.opens() == 0 and not s.decisions
         blocker.rmdir()  # the mount is back
         wait_for(lambda: s.health()["ready"], 30, "ready after the ledger came back")
-        ledger = wait_for(lambda: (x := s.health()["ledger"])["pending"] == 0 and x, 10)
-        # The posting reached the store: this walkthrough ledger knows no bonded list for it.
-        assert ledger["error"] == "" and ledger["refused"] == {"UnknownDocument": 1}
+        s.file_in_ledger(PASS, path=blocker)
+        s.play("L2", truck(), pass_id="HF0001")
+        assert s.decision("L2")["outcome"] == "pass" and s.opens() == 1
+        ledger = wait_for(lambda: (x := s.health()["ledger"])["posted"] == 1 and x, 10)
+        assert ledger["error"] == "" and ledger["reserved"] == 1 and ledger["voided"] == 0
