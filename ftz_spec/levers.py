@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from pydantic import (
     Field,
     NonNegativeFloat,
-    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     model_validator,

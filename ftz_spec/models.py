@@ -98,7 +98,9 @@ class Run(Model):
         default=168.0, le=MAX_HORIZON_H, description="Arrivals stop here (hours)"
     )
     warmup_h: NonNegativeFloat = Field(
-        default=24.0, le=MAX_HORIZON_H, description="Cases arriving before this are not counted (hours)"
+        default=24.0,
+        le=MAX_HORIZON_H,
+        description="Cases arriving before this are not counted (hours)",
     )
     drain_cap_h: NonNegativeFloat = Field(
         default=72.0,

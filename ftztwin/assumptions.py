@@ -153,6 +153,13 @@ def assumptions_rows(scenario: Scenario) -> tuple[str, list[tuple[str, str, str]
 def assumptions_markdown(scenario: Scenario) -> str:
     """The assumptions table of a report (Markdown): see :func:`assumptions_rows`."""
     intro, rows = assumptions_rows(scenario)
-    lines = ["## Inputs and their sources", "", intro, "", "| kind | source | values |", "|---|---|---|"]
+    lines = [
+        "## Inputs and their sources",
+        "",
+        intro,
+        "",
+        "| kind | source | values |",
+        "|---|---|---|",
+    ]
     lines += [f"| {kind} | {_md(text)} | {_md(values)} |" for kind, text, values in rows]
     return "\n".join(lines) + "\n"

@@ -91,7 +91,11 @@ def clearance(w: World, case: Case) -> Generator[Any, Any, None]:
     if final not in (Outcome.PASS, Outcome.REJECT):  # a rejected truck never passed
         # Released by the officer at the manual post, who annotates the ledger by hand.
         w.ledger.passed_gate(case, gate.ref, env.now)
-    if flow.kind == "transfer_between_zones" and flow.to is not None and final is not Outcome.REJECT:
+    if (
+        flow.kind == "transfer_between_zones"
+        and flow.to is not None
+        and final is not Outcome.REJECT
+    ):
         yield env.timeout(w.drive_s(flow.zone, flow.to))
         unwatched = "" if w.scenario.levers.electronic_fence else "transfer_seal_check"
         gate_b = w.gates[_gate_ref(w, case, flow.to)]

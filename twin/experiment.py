@@ -202,9 +202,7 @@ def run_experiment(
     """
     n = replications or scenario.run.replications
     with _pool(min(workers, n)) as pool:
-        return _run_batch(
-            pool, scenario, range(n), event_log_dir, progress, detail, risk_state_dir
-        )
+        return _run_batch(pool, scenario, range(n), event_log_dir, progress, detail, risk_state_dir)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ def on_duty(pool: StaffPool, hour_of_week: int) -> int:
     return pool.on_duty(hour_of_week)
 
 
-
 def staff_seconds(pool: StaffPool, start_s: float, end_s: float) -> float:
     """Officer-seconds on duty between ``start_s`` and ``end_s`` (the utilisation denominator)."""
     total = 0.0

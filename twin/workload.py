@@ -26,9 +26,7 @@ def daily_round(w: World) -> Generator[Any, Any, None]:
     """Run the organisation's daily work at the start of every simulated day."""
     # One stream per kind of work: a lever that changes how much of one there is (the
     # write-off lever) leaves the draws of every other unchanged (common random numbers).
-    rng = {
-        k: w.streams.get(f"workload/{k}") for k in ("support", "it", "write_off")
-    }
+    rng = {k: w.streams.get(f"workload/{k}") for k in ("support", "it", "write_off")}
     zones = [z.id for z in w.scenario.site.zones]
     writeoff_share = _traffic_shares(w, zones)
     while True:
