@@ -157,12 +157,20 @@ def _split_sources(where: str, data: dict[str, Any]) -> tuple[dict[str, Any], di
     return values, out
 
 
+def _where(path: Path) -> str:
+    """The file's name for a message; a path no file system holds (a hostile sweep file's
+    thousand-character ``scenario:``) is cut so the message stays a line.
+    """
+    text = str(path)
+    return text if len(text) <= 240 else f"{text[:120]}...{text[-60:]}"
+
+
 def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    where = str(path)
+    where = _where(path)
     try:
         data = load_yaml_file(path)
     except FileNotFoundError:
-        via = f" (extends from {chain[-1]})" if chain else ""
+        via = f" (extends from {_where(chain[-1])})" if chain else ""
         raise ScenarioError(where, [f"file not found{via}"]) from None
     except YamlLimitError as exc:
         raise ScenarioError(where, [exc.problem]) from None

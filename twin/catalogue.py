@@ -161,6 +161,15 @@ _QUALIFIERS = {
     "physical": ("physical inspection", "人工查验"),
     "post_audit": ("post-clearance audit", "后续稽查"),
     "no_resource": ("between steps (paper, hand-off, road)", "流转途中"),
+    # violation kinds (ftz_spec.violations) and audit methods (core.risk.AuditMethod)
+    "undervaluation": ("undervaluation", "低报价格"),
+    "misclassification": ("misclassification", "归类不实"),
+    "ipr_infringement": ("IPR infringement", "侵犯知识产权"),
+    "harmful_printed_matter": ("harmful printed and audio-visual matter", "有害印刷品及音像制品"),
+    "smuggling": ("smuggling", "走私"),
+    "on_site": ("on-site audit", "实地稽查"),
+    "desk": ("desk audit", "书面稽查"),
+    "self_audit": ("self-audit", "企业自查"),
 }
 
 

@@ -75,10 +75,13 @@ def tax_steps(w: World, case: Case) -> Generator[Any, Any, None]:
     if case.flow.kind not in TAXED or _under_guarantee(w, case):
         return
     lv = w.scenario.levers
-    if not lv.self_assessed_tax:  # customs reviews the tax in real time (实时审核)
+    # Exhibited goods without the guarantee scheme leave as an ordinary import: the tax
+    # is reviewed and paid before they go, whatever the zone's own tax reforms.
+    exhibited = case.flow.kind == "bonded_exhibition"
+    if exhibited or not lv.self_assessed_tax:  # customs reviews the tax in real time (实时审核)
         unit = w.unit(StaffRole.DOCUMENT_REVIEW, case.flow.zone)
         yield from staff_task(w, unit, "tax_review", case.case_id, case.times["tax_review"])
-    if not lv.consolidated_tax:
+    if exhibited or not lv.consolidated_tax:
         yield w.env.timeout(case.times["duty_payment"])  # paid before the goods go
 
 

@@ -177,7 +177,7 @@ class LedgerLink:
         if isinstance(r, Refusal):
             self.refusals[r.reason.value] += 1
         elif r.leg == legs:
-            del self._plates[cmd.pass_id]
+            self._plates.pop(cmd.pass_id, None)  # a pass filed outside declare() has none
         self.deliver(now)
 
     # -- two phases: the twin's gates reserve before they open the barrier ------------------

@@ -60,6 +60,9 @@ class RiskState:
         compliance: (credit class, assessed, sampled, violations).
         lanes: One snapshot per zone and direction seen.
         feed_seq: The last ledger outbox seq applied by the engine's ledger feed.
+        credit: The credit rule's running period (period, reference prior, and per
+            credit class: declarations, inspections, of which within the random
+            minimum), so a restored engine keeps each class's inspection budget.
     """
 
     table_version: str
@@ -69,6 +72,7 @@ class RiskState:
     compliance: tuple[tuple[str, int, int, int], ...]
     lanes: tuple[LaneSnapshot, ...]
     feed_seq: int = 0
+    credit: tuple[int, float, tuple[tuple[str, int, int, int], ...]] = (0, 0.0, ())
 
     def to_json(self) -> str:
         """Return the state as JSON text (non-finite thresholds as ``Infinity``)."""
@@ -138,7 +142,15 @@ def capture(engine: RiskEngine, feed_seq: int = 0) -> RiskState:
         )
         for (zone, direction), s in sorted(engine._lanes.items())
     )
-    return RiskState(table_version(engine.table), learned, contrib, sc._new, comp, lanes, feed_seq)
+    cb = engine.credit
+    credit = (
+        cb._period,
+        cb._ref_prior,
+        tuple((c.value, cb._n[c], cb._k[c], cb._kp[c]) for c in CreditClass),
+    )
+    return RiskState(
+        table_version(engine.table), learned, contrib, sc._new, comp, lanes, feed_seq, credit
+    )
 
 
 def restore(engine: RiskEngine, state: RiskState) -> None:
@@ -167,6 +179,13 @@ def restore(engine: RiskEngine, state: RiskState) -> None:
         m._assessed[cc], m._sampled[cc], m._violations[cc] = assessed, sampled, violations
     for snap in state.lanes:
         _restore_lane(engine, snap)
+    period, ref_prior, per_class = state.credit
+    if per_class:
+        cb = engine.credit
+        cb._period, cb._ref_prior = int(period), float(ref_prior)
+        for c, n, k, kp in per_class:
+            cc = CreditClass(c)
+            cb._n[cc], cb._k[cc], cb._kp[cc] = n, k, kp
 
 
 def _restore_lane(engine: RiskEngine, snap: LaneSnapshot) -> None:

@@ -2,7 +2,8 @@
 
 The scenario given to ``ftztwin calibrate`` describes the site as it was when the log
 was taken, so its levers say what an activity in the log measures: a ``doc_review`` is
-the paperless review if ``paperless`` was on and the paper one if not; approvals are
+the paperless review if ``paperless`` was on and the paper one if not (over the share of
+fields one record-list format leaves to check, if ``unified_record_lists``); approvals are
 ``dual_review`` or three levels with hand-offs; the lane time at a gate is the automatic
 check only at intelligent gates. A gap between two records is a wait nobody serves: the
 paper documents on their way, a file in the next approval level's in-tray.
@@ -62,6 +63,25 @@ def _activity(name: str) -> Sample:
     return lambda log, cases, inst: durations(inst, name)
 
 
+def _review_scale(scenario: Scenario) -> float:
+    """What the twin multiplies a declaration's review time by (``twin/review.py``).
+
+    With one record-list format (统一备案清单, ``levers.unified_record_lists``) an officer
+    checks ``fields_unified`` of the ``fields_per_declaration`` fields, so an observed
+    review measures the drawn time times their ratio; the fit must undo it.
+    """
+    if not scenario.levers.unified_record_lists:
+        return 1.0
+    f = scenario.uncertainties.filing
+    return f.fields_unified / f.fields_per_declaration
+
+
+def _scaled(sample: Sample, factor: float) -> Sample:
+    if factor == 1.0:
+        return sample
+    return lambda log, cases, inst: sample(log, cases, inst) / factor
+
+
 def estimands(scenario: Scenario) -> list[Estimand]:
     """The durations a log of ``scenario``'s site can estimate."""
     lv = scenario.levers
@@ -72,11 +92,11 @@ def estimands(scenario: Scenario) -> list[Estimand]:
     else:
         out.append(Estimand("manual_check_s", "manual_check", _activity("manual_check")))
     out.append(Estimand("manual_post_s", "manual_post", _activity("manual_post")))
+    review = _scaled(_activity("doc_review"), _review_scale(scenario))
     if lv.paperless:
-        out.append(Estimand("doc_review_paperless_min", "doc_review (paperless)",
-                            _activity("doc_review")))  # fmt: skip
+        out.append(Estimand("doc_review_paperless_min", "doc_review (paperless)", review))
     else:
-        out.append(Estimand("doc_review_min", "doc_review (paper)", _activity("doc_review")))
+        out.append(Estimand("doc_review_min", "doc_review (paper)", review))
         out.append(Estimand(
             "paper_delivery_h", "clearance START → doc_review WAIT_START, before the gate",
             lambda log, cases, inst: gap(log, cases, "clearance", "START", "doc_review",

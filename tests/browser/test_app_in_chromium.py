@@ -137,8 +137,9 @@ def test_a_planner_runs_a_scenario_and_compares_baseline_with_reform_in_chromium
         page.get_by_role("button", name=re.compile(r"^Run 2 replications")).click()
         cards = page.locator('[data-testid="stMetric"]')
         cards.first.wait_for()
-        assert cards.count() == 8
+        assert cards.count() == 9  # the headline KPIs and the unfinished share beside them
         assert "Clearance time, mean" in cards.first.inner_text()
+        assert any("Share unfinished" in cards.nth(i).inner_text() for i in range(9))
         chart = page.locator('[data-testid="stImage"] img, [data-testid="stImageContainer"] img')
         chart.first.wait_for()
         page.screenshot(path=str(ARTIFACTS / "app_run.png"), full_page=True)

@@ -58,7 +58,7 @@ SCENARIOS = {
     ),
     "zero_staff_pool": (
         "site: {staff_pools: [{id: inspectors, count: 0}]}",
-        "site.staff_pools[2].count: every inspection staff pool that serves zone z1 has count 0",
+        "site.staff_pools[2].count: z1 needs inspection staff for scans and physical inspections",
     ),
     "lognormal_spread_overflows": (
         "uncertainties: {times: {scan_s: {dist: lognormal, mean: 1.0e-300, sd: 1.0e+6}}}",

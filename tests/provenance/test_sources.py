@@ -177,6 +177,12 @@ def test_a_source_path_that_is_not_a_path_is_refused(write_yaml, minimal_yaml):
 
 
 POOLS = ("officers", "docs", "inspectors")
+# Pools of the zone that serve it whatever counts a variant gives the pools under test
+# (a count of 1 has nobody on duty, and the twin refuses a zone no pool on duty serves).
+RESERVES = [
+    {"id": f"reserve_{role}", "role": role, "zone": "z1", "count": 20}
+    for role in ("gate", "document_review", "inspection")
+]
 
 
 @settings(max_examples=25)
@@ -191,10 +197,10 @@ def test_each_value_takes_the_source_of_the_last_file_that_set_it(tmp_path_facto
     from tests.conftest import MINIMAL
 
     folder = tmp_path_factory.mktemp("layers")
-    (folder / "base.yaml").write_text(
-        MINIMAL + "sources:\n  site.staff_pools[*].count: {kind: assumption, note: base}\n",
-        encoding="utf-8",
-    )
+    base = yaml.safe_load(MINIMAL)
+    base["site"]["staff_pools"] += RESERVES
+    base["sources"] = {"site.staff_pools[*].count": {"kind": "assumption", "note": "base"}}
+    (folder / "base.yaml").write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     pools = [{"id": p, "count": n} for p, (n, _) in changed.items()]
     sources = {
         f"site.staff_pools[id={p}].count": {"kind": "assumption", "note": f"variant {p}"}

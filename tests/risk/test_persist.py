@@ -22,7 +22,9 @@ def run(engine: RiskEngine, start: int, n: int) -> list[tuple[str, int, float]]:
         d = engine.assess(c.declaration, c.enterprise, now)
         out.append((d.declaration_id, int(d.lane), d.score))
         if d.inspected:
-            engine.feedback(InspectionResult(d, c.violation, "x" if c.violation else ""), now)
+            engine.feedback(
+                InspectionResult(d, c.violation, "undervaluation" if c.violation else ""), now
+            )
     return out
 
 

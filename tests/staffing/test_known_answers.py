@@ -36,7 +36,13 @@ def erlang_c_servers(lam_per_min: float, mean_min: float, wq_min: float) -> int:
 def one_gate_mmc():
     """One gate; every truck's declaration reviewed by one officer: M/M/c in the docs pool."""
     data = yaml.safe_load(MINIMAL)
-    data["levers"] = {"auto_release_low_risk": False, "batch_declaration": False}
+    # Every declaration reviewed at exactly the review time (one record-list format would
+    # shorten it by the share of fields it saves).
+    data["levers"] = {
+        "auto_release_low_risk": False,
+        "batch_declaration": False,
+        "unified_record_lists": False,
+    }
     unc = data["uncertainties"]
     unc["flows"][0]["trucks_per_day"] = ARRIVALS_PER_H * 24
     unc["approval_share"] = 0.0
@@ -80,7 +86,13 @@ def two_zones_peaked():
         {"id": "docs_b", "role": "document_review", "zone": "z2", "count": 30},
         {"id": "inspectors", "role": "inspection", "count": 12},
     ]
-    data["levers"] = {"auto_release_low_risk": False, "batch_declaration": False}
+    # Every declaration reviewed at exactly the review time (one record-list format would
+    # shorten it by the share of fields it saves).
+    data["levers"] = {
+        "auto_release_low_risk": False,
+        "batch_declaration": False,
+        "unified_record_lists": False,
+    }
     unc = data["uncertainties"]
     unc["flows"] = [
         {

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from ftz_spec import load_scenario, parse_scenario
+from ftz_spec.site import Shift
 from ftztwin.cli import main
 from ftztwin.staffing import (
     UNFINISHED_EXCESS,
@@ -21,6 +22,7 @@ from ftztwin.staffing import (
     window_problems,
     write_report,
 )
+from ftztwin.staffing.candidate import Staffing
 from ftztwin.staffing.requirements import ample_staffing
 from ftztwin.sweep import SerialBackend
 from tests.conftest import MINIMAL
@@ -89,11 +91,21 @@ def test_plan_constraints_bound_the_result(tiny):
 
 
 def test_work_left_undone_counts_against_a_starved_candidate_in_the_twin(tiny):
-    # 2 reviewers on 24/7: nobody on duty; their trucks never clear and their reviews queue.
+    # (A pool nobody is ever on duty in is refused by validation before any run.)
+    # A terminating run (one period as it is): the work still inside at the horizon is
+    # left undone, where a steady-state run would drain it at the cost of waits.
+    data = tiny.model_dump(mode="json")
+    data["run"]["type"] = "terminating"
+    data["run"]["warmup_h"] = 0.0
+    period = parse_scenario(data, "tiny_terminating")
     targets = [Target(UNFINISHED_EXCESS, "<=", 0.01)]
     with SerialBackend() as b:
-        ev = Evaluator(tiny, targets, b, 6, 6, 6, reference=ample_staffing(tiny, ["docs"]))
-        fine, starved = ev.check({"docs": 16}), ev.check({"docs": 2})
+        ev = Evaluator(period, targets, b, 6, 6, 6, reference=ample_staffing(period, ["docs"]))
+        # Valid but starved: one reviewer on duty one hour a day (23:00), never within this
+        # four-hour period, so its reviews are still queued at the end.
+        late = (Shift(start_h=23, length_h=1, officers=1),)
+        starved_roster = Staffing.of({**ev.plan, "docs": 3}, {"docs": late})
+        fine, starved = ev.check({"docs": 16}), ev.check(starved_roster)
     assert fine.feasible
     assert not starved.feasible
     assert "unfinished_excess <= 0.01 missed by" in starved.reason

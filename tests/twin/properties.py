@@ -3,8 +3,16 @@
 The risk table learns from inspection results (the closed loop), so a capacity change
 that moves *when* a result comes back can move later selections too. For properties
 stated "with selection held fixed" the runs use the shipped risk table with learning
-switched off for every attribute, and violators that do not adapt when caught; then
-every declaration gets the same lane whatever the capacity, and only the queues differ.
+switched off for every attribute, and violators that do not adapt when caught.
+
+The plan's mechanisms (issue 16) make selection depend on staff on purpose, so they are
+switched off too: capacity-aware selection (it reads the inspection queues), the
+analysts' pre-arrival review (done only when an analyst is free) and the targeted
+controls the analysts' research issues (their number and timing follow analyst-hours,
+and a control is withdrawn after its inspections come back). Analysts still process
+results and research, auditors still audit: with learning off neither moves a lane.
+Then every declaration gets the same lane whatever the capacity, and only the queues
+differ.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from twin.experiment import run_replication
 __all__ = ["capacities", "fixed_selection", "fixed_selection_risk_file", "kpis", "short"]
 
 HORIZON_H, WARMUP_H = 10.0, 2.0
+NO_LEADS_H = 1e12  # research hours per lead: far beyond any run
 
 
 @cache
@@ -41,8 +50,16 @@ def fixed_selection_risk_file() -> str:
 def fixed_selection() -> dict[str, Any]:
     """Overrides that hold selection fixed (see the module doc)."""
     return {
-        "levers": {"risk_file": fixed_selection_risk_file()},
-        "uncertainties": {"enterprises": {"adapt_probability": 0.0}},
+        "levers": {
+            "risk_file": fixed_selection_risk_file(),
+            "capacity_aware_selection": False,
+            "targeting": {"prearrival_review": False},
+        },
+        "uncertainties": {
+            "enterprises": {"adapt_probability": 0.0},
+            # No research hours ever add up to a lead: no analysts' controls.
+            "intelligence": {"lead_h": NO_LEADS_H},
+        },
     }
 
 

@@ -12,7 +12,13 @@ import pytest
 
 from tests.twin.paired import difference, excludes_zero, pair_variant, runs
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xfail(
+        strict=True,
+        reason="issue 16 (open): capacity-aware selection defers too few selections to show its effect; the mechanism needs re-tuning",
+    ),
+]
 
 REPS = 3
 INSPECTORS = {"insp_wgq": 80, "insp_wgl": 40, "insp_ys": 75, "insp_pd": 45}  # 240

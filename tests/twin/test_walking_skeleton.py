@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from core.gate import GatePass
+from core.ledger import (
+    BondedList,
+    Direction,
+    GatePassFiling,
+    ListLine,
+    PassItem,
+    PostedBy,
+    PosterKind,
+    WriteOffMode,
+)
 from core.trace import Lifecycle, Recorder
 from ftz_spec import parse_scenario
 from twin.experiment import run_replication
@@ -18,16 +30,35 @@ def _twin(intelligent: bool, **kw):
     return twin, records
 
 
-def _truck(plate_on_pass: str, real_plate: str):
+def _truck(twin: Twin, plate_on_pass: str, real_plate: str):
+    """A truck on gate pass HF1, issued and approved in the twin's ledger beforehand.
+
+    The twin's gates reserve the pass in the ledger before the barrier opens (an unknown
+    pass keeps it down), so the pass is filed as the customs system would send it.
+    """
     from twin.gate_process import Truck
 
+    link = twin.world.ledger
+    acc = link._book(next(iter(link._agents.values())), "z1")
+    by = PostedBy(PosterKind.ENTERPRISE, "e1")
+    lst = BondedList(
+        "L1",
+        acc,
+        Direction.EXPORT,
+        WriteOffMode.D,
+        (ListLine(1, Decimal(2), "kg"),),
+        by,
+        with_declaration=False,
+    )
+    filing = GatePassFiling("HF1", plate_on_pass, (PassItem("L1", 1, Decimal(2)),))
+    link.ledger.declare_shipment(lst, filing, 0.0)
     return Truck("t1", real_plate, GatePass("HF1", plate_on_pass), 10.0, 100.0, 300.0)
 
 
 def test_matching_truck_passes_an_intelligent_gate_in_its_service_time():
     twin, records = _twin(True)
     twin.env.process(
-        truck_through_gate(twin.env, twin.sites[0], _truck("沪A12345", "沪A12345"), twin.rec)
+        truck_through_gate(twin.env, twin.sites[0], _truck(twin, "沪A12345", "沪A12345"), twin.rec)
     )
     twin.env.run(until=3600)
     trace = [(r.activity, r.lifecycle.value, r.time_s) for r in records]
@@ -46,7 +77,7 @@ def test_matching_truck_passes_an_intelligent_gate_in_its_service_time():
 def test_truck_with_another_plate_is_diverted_to_a_manual_post_and_never_opens_the_barrier():
     twin, records = _twin(True)
     twin.env.process(
-        truck_through_gate(twin.env, twin.sites[0], _truck("沪A12345", "沪A99999"), twin.rec)
+        truck_through_gate(twin.env, twin.sites[0], _truck(twin, "沪A12345", "沪A99999"), twin.rec)
     )
     twin.env.run(until=3600)
     assert [(r.activity, r.lifecycle.value) for r in records][-5:] == [
@@ -65,7 +96,7 @@ def test_truck_with_another_plate_is_diverted_to_a_manual_post_and_never_opens_t
 def test_manual_gate_uses_an_officer_for_the_check():
     twin, records = _twin(False)
     twin.env.process(
-        truck_through_gate(twin.env, twin.sites[0], _truck("沪A12345", "沪A12345"), twin.rec)
+        truck_through_gate(twin.env, twin.sites[0], _truck(twin, "沪A12345", "沪A12345"), twin.rec)
     )
     twin.env.run(until=3600)
     assert ("manual_check", "staff/officers") in {(r.activity, r.resource) for r in records}
@@ -75,7 +106,7 @@ def test_manual_gate_uses_an_officer_for_the_check():
 def test_failed_camera_fails_closed():
     twin, records = _twin(True, miss_rate=1.0)
     twin.env.process(
-        truck_through_gate(twin.env, twin.sites[0], _truck("沪A12345", "沪A12345"), twin.rec)
+        truck_through_gate(twin.env, twin.sites[0], _truck(twin, "沪A12345", "沪A12345"), twin.rec)
     )
     twin.env.run(until=3600)
     check = next(r for r in records if r.activity == "gate_check" and r.lifecycle is Lifecycle.STOP)
