@@ -158,8 +158,10 @@ def _split_sources(where: str, data: dict[str, Any]) -> tuple[dict[str, Any], di
 
 
 def _where(path: Path) -> str:
-    """The file's name for a message; a path no file system holds (a hostile sweep file's
-    thousand-character ``scenario:``) is cut so the message stays a line.
+    """The file's name for a message, cut when no file system could hold it.
+
+    A hostile sweep file's thousand-character ``scenario:`` must not make a message of a
+    thousand characters.
     """
     text = str(path)
     return text if len(text) <= 240 else f"{text[:120]}...{text[-60:]}"
