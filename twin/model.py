@@ -229,6 +229,9 @@ class Twin:
             cap = w.env.timeout(w.scenario.run.drain_cap_h * 3600.0)
             w.env.run(until=w.env.any_of([self._emptied, cap]))
         self.end_s = float(w.env.now)
+        # The outbox is delivered once a simulated minute; what the last minute wrote
+        # reaches its consumers when the run ends, so nothing stays behind in the store.
+        w.ledger.deliver(self.end_s, force=True)
 
     def _case_left(self, _event: Any) -> None:
         self.open_cases -= 1

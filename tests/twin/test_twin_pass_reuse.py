@@ -123,12 +123,15 @@ def test_reused_empty_and_unknown_passes_never_open_a_twin_barrier(
     expected = {"R": "pass_already_used", "G": "pass_already_used", "E": "empty_pass_id",
                 "U": "unknown_pass"}  # fmt: skip
     by_ledger: Counter[str] = Counter()
+    empty = [d for d in decisions if d.case_id[0] == "E"]
+    # An empty id never reaches the ledger: the controller itself refuses it (issue 14).
+    assert empty and all("empty_pass_id" in d.reasons for d in empty)
     for d in decisions:
         if d.reasons[0].startswith("ledger_refused:"):  # else a device failed: no open either
             assert d.reasons == (f"ledger_refused:{expected[d.case_id[0]]}",)
             by_ledger[d.case_id[0]] += 1
-    assert sum(by_ledger.values()) > 0.9 * len(attempts)
-    assert by_ledger["R"] > 50 and by_ledger["G"] > 50 and by_ledger["E"] > 50
+    assert sum(by_ledger.values()) > 0.9 * (len(attempts) - len(empty))
+    assert by_ledger["R"] > 50 and by_ledger["G"] > 50 and by_ledger["U"] > 50
     assert sum(s.held["ledger_refused"] for s in fresh.sites) == by_ledger.total()
     for _, t in sample:
         assert link.ledger.passes.pass_uses(t.gate_pass.pass_id) == uses_before[t.gate_pass.pass_id]
