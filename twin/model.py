@@ -97,8 +97,12 @@ class Twin:
             )
         staff = Staff(env, scenario.site.staff_pools)
         levers = scenario.levers
+        unc = scenario.uncertainties
         enterprises = EnterpriseModel(
-            scenario.uncertainties.enterprises, streams.get("enterprises"), levers.batch_share
+            unc.enterprises,
+            streams.get("enterprises"),
+            levers.batch_share,
+            sum(f.trucks_per_day for f in unc.flows) * unc.traffic_scale,
         )
         self.world = World(
             scenario=scenario,

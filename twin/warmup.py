@@ -34,6 +34,7 @@ def mser(z: Sequence[float]) -> tuple[int, bool]:
     """MSER truncation of batch means ``z``: ``(batches to drop, determined)``.
 
     ``determined`` is False when the minimum lies in the second half of the series.
+    Truncations that leave only a constant tail are skipped (see the comment below).
     """
     x = np.asarray(z, dtype=float)
     n = len(x)
@@ -44,8 +45,15 @@ def mser(z: Sequence[float]) -> tuple[int, bool]:
     s2 = np.cumsum((x * x)[::-1])[::-1]
     d = np.arange(n - 1)  # keep at least two batches
     m = n - d
-    sse = s2[d] - s1[d] ** 2 / m
-    stat = np.maximum(sse, 0.0) / m**2
+    sse = np.maximum(s2[d] - s1[d] ** 2 / m, 0.0)
+    stat = sse / m**2
+    # A tail of identical batch means (a resource nobody waited at for the last hours, a
+    # quiet Sunday night) has a statistic of exactly zero: a spurious minimum at the end
+    # that would call every sparse series unsettled. Such truncations are not candidates
+    # unless the whole series is constant.
+    flat = (np.maximum.accumulate(x[::-1])[::-1] == np.minimum.accumulate(x[::-1])[::-1])[d]
+    if not flat.all():
+        stat = np.where(flat, np.inf, stat)
     best = int(np.argmin(stat))
     return best, best <= n // 2
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import matplotlib
 import numpy as np
 import simpy
@@ -86,6 +88,22 @@ def test_a_violator_caught_twice_in_a_year_loses_a_credit_class():
     m.caught(agent, 1.0)
     m.step()
     assert agent.credit_class == "general_credit"
+    m.caught(agent, 1.0)
+    m.step()
+    assert agent.credit_class == "dishonest" and m.class_changes == 1
+
+
+def test_a_large_trader_loses_a_class_only_past_one_per_mille_of_its_declarations():
+    # 20 enterprises sharing 40,000 declarations a day: each files hundreds of thousands a
+    # year, so two findings are far below 1 ‰ of its volume and cost it nothing.
+    m = EnterpriseModel(Enterprises(count=20), np.random.default_rng(3), 0.0, 40_000.0)
+    agent = next(a for a in m.roster if a.credit_class == "general_credit")
+    yearly = 40_000.0 * 365 * agent.size / sum(a.size for a in m.roster)
+    assert agent.downgrade_after == max(2, math.ceil(yearly / 1000)) > 2
+    for _ in range(agent.downgrade_after - 1):
+        m.caught(agent, 1.0)
+    m.step()
+    assert agent.credit_class == "general_credit" and m.class_changes == 0
     m.caught(agent, 1.0)
     m.step()
     assert agent.credit_class == "dishonest" and m.class_changes == 1
