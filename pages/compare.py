@@ -79,7 +79,13 @@ if go or state.pop("cmp.go", False):
                     for r in runs[1:]
                     for k in compare.suggested_kpis(runs[0].scenario, r.scenario, have)
                 ]
-                state["cmp_kpi"] = hint[0] if hint else "clearance_time_min_mean"
+                # Of those, the one these replications show moving most clearly.
+                moved = (
+                    [p.kpi for r in runs[1:] for p in compare.moved_most(runs[0], r, 1, hint)]
+                    if hint
+                    else []
+                )
+                state["cmp_kpi"] = (moved or hint or ["clearance_time_min_mean"])[0]
                 state["cmp_kpis"] = list(dict.fromkeys([
                     *(k for k in compare.COMPARE_KPIS if k in have), *hint,
                 ]))  # fmt: skip
