@@ -13,22 +13,22 @@ st.title("Downloads 下载")
 state = st.session_state
 last = state.get("run.last")
 if last is None:
-    st.info("Nothing to download yet: run a scenario on the Run page.")
+    st.info("Nothing to download yet: run a scenario on the Run page. 尚无可下载内容。")
     st.stop()
 
 stem = f"{last.name}_{last.digest[:8]}"
-st.write(f"From the last run: **{last.name}** (digest `{last.digest[:12]}`).")
+st.write(f"From the last run 最近一次运行: **{last.name}** (digest `{last.digest[:12]}`).")
 st.subheader("Data 数据")
 c1, c2 = st.columns(2)
 c1.download_button(
-    "KPIs per replication (CSV)",
+    "KPIs per replication (CSV) 各次重复指标",
     frames.replications_frame(last.results).to_csv(index=False),
     f"{stem}_kpis.csv",
     "text/csv",
     key="dl_kpis",
 )
 c1.download_button(
-    "KPI summary, mean and 95% CI (CSV)",
+    "KPI summary, mean and 95% CI (CSV) 指标汇总",
     frames.summary_frame(last.summary).to_csv(index=False),
     f"{stem}_kpi_summary.csv",
     "text/csv",
@@ -61,6 +61,13 @@ if runs:
 st.subheader("Charts (PNG) 图表")
 run_cfg = last.scenario.run
 warmup_s, horizon_s = run_cfg.warmup_h * 3600.0, run_cfg.horizon_h * 3600.0
+names_zh = {
+    "clearance_time_distribution": "通关时间分布",
+    "queue_over_time": "排队随时间",
+    "staff_utilisation": "人员利用率",
+    "credit_classes": "信用等级",
+    "map": "地图",
+}
 figures = {
     "clearance_time_distribution": lambda: charts.fig_clearance_distribution(
         frames.clearance_times(last.events, warmup_s), last.summary
@@ -77,7 +84,7 @@ figures = {
 cols = st.columns(3)
 for i, (name, make) in enumerate(figures.items()):
     cols[i % 3].download_button(
-        f"{name.replace('_', ' ')} (PNG)",
+        f"{name.replace('_', ' ')} {names_zh.get(name, '')} (PNG)",
         lambda make=make: charts.png_bytes(make()),  # drawn only when clicked
         f"{stem}_{name}.png",
         "image/png",

@@ -94,7 +94,7 @@ if file_error is not None:
 upload_error = state.get("work.upload_error")
 if upload_error is not None:
     show_problems(
-        upload_error, "The uploaded file is not a valid scenario; the last good one stays:"
+        upload_error, f"{upload_error.file} is not a valid scenario; the last good one stays:"
     )
 flash = state.pop("work.flash", None)
 if flash is not None:
@@ -109,7 +109,15 @@ fields = form_fields(base)
 # One validation step for the whole form, before any widget is drawn, so that each
 # problem shows beside its field in the same run: the draft is the base plus the
 # widgets' values (kept in the session state between runs).
-values = {k: state[k] for k in state if str(k).startswith("sc:")}
+# A widget that another page's visit made Streamlit forget takes its value from the
+# last draft, so an edit outlives the visit.
+last_draft = state.get("work.draft") or base
+values = {
+    field_key(f): state[field_key(f)]
+    if field_key(f) in state
+    else get_path(last_draft, f.path, f.default)
+    for f in fields
+}
 out_of_range = range_problems(base, fields, values)
 draft = apply_values(base, fields, values)
 source = f"{state.get('work.source')} (edited)"

@@ -177,3 +177,19 @@ def test_comparing_fewer_than_two_scenarios_shows_an_error(app):
     app.multiselect(key="cmp_choice").set_value(["reform_2014.yaml"]).run()
     app.button(key="cmp_button").click().run()
     assert "at least two" in errors(app)
+
+
+def test_what_changed_lists_both_values_and_sources_and_can_hide_source_only_rows(app):
+    goto(app, "compare")
+    app.button(key="cmp_one_click").click().run()
+    inputs = frame_with(app, "path 路径")
+    support = inputs[inputs["path 路径"] == "site.staff_pools[id=support].count"].iloc[0]
+    assert (support["A"], support["B"]) == ("35", "20")  # 35 → 20 (三(一)3)
+    assert support["source A 来源"] == support["source B 来源"] == "plan 三(一)3"
+    assert "levers.paperless" in set(inputs["path 路径"])
+    assert "site.staff_pools[id=support].availability" not in set(inputs["path 路径"])
+    with_sources = len(inputs)
+    app.checkbox(key="cmp_values_only").check().run()
+    values_only = frame_with(app, "path 路径")
+    assert set(values_only["change 变化"]) <= {"changed", "only_in_a", "only_in_b"}
+    assert len(values_only) < with_sources  # gate pools of 14 in both, on other assumptions
