@@ -22,9 +22,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ftztwin.appkit.compare import kpi_label
+from ftztwin.appkit.compare import format_number, kpi_label
 from twin.catalogue import describe, is_known
-from twin.readable import format_number
 
 __all__ = ["CJK_FONT", "comparison_png", "paired_diffs_png", "text"]
 

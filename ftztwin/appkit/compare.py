@@ -20,7 +20,7 @@ from ftz_spec import Scenario
 from ftztwin.appkit.runs import RunResult
 from ftztwin.diff import diff_rows
 from twin.catalogue import GROUPS, HEADLINE, describe, is_known
-from twin.readable import format_number
+from twin.readable import format_number as _twin_number
 from twin.stats import Interval, PairedDifference, paired_difference, replications_for
 from twin.summary import summarise_kpi, value_of
 
@@ -35,6 +35,7 @@ __all__ = [
     "diff_frame",
     "format_diff",
     "format_iv",
+    "format_number",
     "inputs_frame",
     "kpi_choices",
     "kpi_label",
@@ -114,6 +115,19 @@ def catalogue_frame(kpis: Sequence[str]) -> pd.DataFrame:
         rows.append((k, d.name_en, d.name_zh, d.unit, bounds, d.info.better or "–", d.info.meaning))
     cols = ["id", "English", "中文", "unit 单位", "bounds 界限", "better 更优", "meaning 含义"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def format_number(x: float) -> str:
+    """The twin's readable numbers, and no exponent for tiny values either.
+
+    ``twin.readable.format_number`` writes ``7.2e-05`` below 0.001; a planner reads
+    ``0.000072``, and a value below a millionth as ``≈ 0`` (its sign kept).
+    """
+    if x is None or math.isnan(x) or math.isinf(x) or x == 0 or abs(x) >= 0.001:
+        return _twin_number(x)
+    if abs(x) < 1e-6:
+        return "≈ 0" if x > 0 else "≈ -0"
+    return f"{x:.6f}".rstrip("0")
 
 
 def _num(x: float | None, scale: float = 1.0) -> str:

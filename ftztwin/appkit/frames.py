@@ -15,12 +15,11 @@ import pandas as pd
 
 from core.trace import Lifecycle, TraceRecord
 from ftz_spec import Scenario
-from ftztwin.appkit.compare import format_iv
+from ftztwin.appkit.compare import format_iv, format_number
 from ftztwin.appkit.compare import paired as paired_kpi
 from twin.catalogue import describe, is_known
 from twin.experiment import ReplicationResult
 from twin.kpi import compute_kpis
-from twin.readable import format_number, format_value
 from twin.stats import Interval, mean_ci
 from twin.summary import value_of
 
@@ -92,6 +91,15 @@ def _label(kpi: str) -> str:
         return kpi
     d = describe(kpi)
     return f"{d.name_en} {d.name_zh}"
+
+
+def format_value(kpi: str, x: float) -> str:
+    """One value with its unit (per cent for proportions), in the app's readable numbers."""
+    scale, unit = (describe(kpi).info.scale, describe(kpi).unit) if is_known(kpi) else (1.0, "")
+    text = format_number(x * scale)
+    if not unit or text == "–":
+        return text
+    return f"{text} %" if unit == "%" else f"{text} {unit}"
 
 
 def cards(summary: Mapping[str, Interval]) -> list[Card]:

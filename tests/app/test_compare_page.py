@@ -111,7 +111,7 @@ def test_the_h986_what_if_shows_on_compare_with_the_scanners_kpi_chosen(app):
     _compare(app)
     assert app.selectbox(key="cmp_kpi").value == YS_SCANNER  # chosen from what changed
     row = frame_with(app, "KPI 指标").set_index("id").loc[YS_SCANNER]
-    delta = row[[c for c in row.index if c.startswith("Δ")][0]]
+    delta = row[next(c for c in row.index if c.startswith("Δ"))]
     assert delta.startswith("-") and delta.endswith("*"), delta  # 3 scanners share the load
     changed = frame_with(app, "path 路径")
     assert changed["path 路径"].tolist() == ["levers.h986.yangshan_port"]
