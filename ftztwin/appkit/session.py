@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from ftz_spec import SCHEMA_PATH, Scenario, digest, load_scenario, parse_scenario
 from ftz_spec.errors import ScenarioError, UserError
+from ftztwin.appkit.form import field_key, form_fields, get_path
 from ftztwin.appkit.runs import RunResult, RunSettings, RunStore, with_run_settings
 
 __all__ = [
@@ -155,6 +157,25 @@ def show_problems(exc: UserError, intro: str = "") -> None:
     st.error(head + "\n\n" + "\n".join(_problem_line(p) for p in problems))
 
 
+def _refill_form(data: dict[str, Any]) -> None:
+    """Give the form's widgets the values of a new base.
+
+    In a callback (a file chosen or uploaded), before the widgets are drawn, the values
+    are set, which the browser then shows: a widget whose key is only deleted keeps
+    showing its old value there. After the widgets are drawn (the YAML editor's button)
+    Streamlit refuses a set, and the keys are deleted so the widgets start anew.
+    """
+    state = st.session_state
+    for f in form_fields(data):
+        key = field_key(f)
+        value = get_path(data, f.path, f.default)
+        cast = {"bool": bool, "int": int, "float": float, "text": str}[f.kind]
+        try:
+            state[key] = cast(value)
+        except StreamlitAPIException:
+            state.pop(key, None)
+
+
 def use_data(data: dict[str, Any], source: str, *, as_base: bool) -> ScenarioError | None:
     """Validate ``data`` in one step and make it the draft (and the base if ``as_base``).
 
@@ -164,8 +185,7 @@ def use_data(data: dict[str, Any], source: str, *, as_base: bool) -> ScenarioErr
     if as_base:
         state["work.base"] = data
         state["work.source"] = source
-        for key in [k for k in state if str(k).startswith("sc:")]:
-            del state[key]  # the form re-reads its values from the new base
+        _refill_form(data)
     state["work.draft"] = data
     try:
         scenario = parse_scenario(data, source)
