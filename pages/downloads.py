@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ftztwin.appkit import charts, compare, frames
+from ftztwin.appkit import bilingual_charts, charts, compare, frames
 from ftztwin.appkit.scenarios import canonical_yaml
 from ftztwin.appkit.session import settings_sidebar
 
@@ -68,24 +68,30 @@ names_zh = {
     "credit_classes": "信用等级",
     "map": "地图",
 }
+# PNG bytes, drawn only when a button is clicked; the run's charts as the Run page shows
+# them (English and Chinese), the map as the Map page draws it.
 figures = {
-    "clearance_time_distribution": lambda: charts.fig_clearance_distribution(
+    "clearance_time_distribution": lambda: bilingual_charts.clearance_png(
         frames.clearance_times(last.events, warmup_s), last.summary
     ),
-    "queue_over_time": lambda: charts.fig_queue_over_time(frames.queue_over_time(last.events)),
-    "staff_utilisation": lambda: charts.fig_role_utilisation(frames.role_utilisation(last.summary)),
-    "credit_classes": lambda: charts.fig_credit_classes(
+    "queue_over_time": lambda: bilingual_charts.queues_png(frames.queue_over_time(last.events)),
+    "staff_utilisation": lambda: bilingual_charts.utilisation_png(
+        frames.role_utilisation(last.summary), len(last.results)
+    ),
+    "credit_classes": lambda: bilingual_charts.credit_png(
         frames.credit_class_frame(last.summary, last.events, warmup_s, horizon_s)
     ),
-    "map": lambda: charts.fig_map(
-        last.scenario, frames.map_load(frames.gate_load_frame(last.summary, last.scenario))
+    "map": lambda: charts.png_bytes(
+        charts.fig_map(
+            last.scenario, frames.map_load(frames.gate_load_frame(last.summary, last.scenario))
+        )
     ),
 }
 cols = st.columns(3)
 for i, (name, make) in enumerate(figures.items()):
     cols[i % 3].download_button(
         f"{name.replace('_', ' ')} {names_zh.get(name, '')} (PNG)",
-        lambda make=make: charts.png_bytes(make()),  # drawn only when clicked
+        make,
         f"{stem}_{name}.png",
         "image/png",
         key=f"dl_png_{name}",

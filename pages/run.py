@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ftztwin.appkit import charts, compare, frames
+from ftztwin.appkit import bilingual_charts, compare, frames
 from ftztwin.appkit.session import (
     precision,
     remember_run,
@@ -110,22 +110,28 @@ tabs = st.tabs(
 )
 with tabs[0]:
     times = frames.clearance_times(last.events, warmup_s)
-    st.pyplot(
-        charts.fig_clearance_distribution(times, last.summary), alt="clearance-time distribution"
+    st.image(
+        bilingual_charts.clearance_png(times, last.summary),
+        caption="clearance-time distribution 通关时间分布",
     )
-    st.caption("Histogram from replication 1; lines are the means over all replications.")
+    st.caption(
+        "Histogram from replication 1; lines are the means over all replications. 直方图取第1次重复。"
+    )
 with tabs[1]:
     queues = frames.queue_over_time(last.events)
-    st.pyplot(charts.fig_queue_over_time(queues), alt="queue over time per gate")
+    st.image(bilingual_charts.queues_png(queues), caption="queue over time per gate 各卡口排队")
     st.caption("Trucks waiting for a lane (卡口排队), longest per 10 minutes, replication 1.")
 with tabs[2]:
-    st.pyplot(
-        charts.fig_role_utilisation(frames.role_utilisation(last.summary)),
-        alt="staff utilisation per role",
+    st.image(
+        bilingual_charts.utilisation_png(frames.role_utilisation(last.summary), len(last.results)),
+        caption="staff utilisation per role 各岗位人员利用率",
     )
 with tabs[3]:
     credit = frames.credit_class_frame(last.summary, last.events, warmup_s, horizon_s)
-    st.pyplot(charts.fig_credit_classes(credit), alt="inspection and hit rates by credit class")
+    st.image(
+        bilingual_charts.credit_png(credit),
+        caption="inspection and hit rates by credit class 信用等级",
+    )
     st.dataframe(frames.credit_display_frame(credit), hide_index=True)
 with tabs[4]:
     st.dataframe(frames.summary_display_frame(last.summary), hide_index=True, height=400)

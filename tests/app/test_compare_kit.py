@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -122,3 +124,20 @@ def test_a_variant_never_overwrites_and_only_app_saved_files_are_renamed(tmp_pat
         rename_variant(tmp_path, "hand.yaml", "other")
     new, _ = rename_variant(tmp_path, "v1.yaml", "v2")
     assert not path.exists() and load_scenario(new).name == "v2"
+
+
+def test_chart_text_keeps_its_chinese_where_the_cjk_font_is_installed():
+    from ftztwin.appkit import bilingual_charts
+
+    if os.environ.get("CI") == "true":  # make test installs fonts-wqy-microhei
+        assert bilingual_charts.CJK_FONT is not None
+    if bilingual_charts.CJK_FONT is None:
+        assert bilingual_charts.text("Queue 排队") == "Queue"  # never drawn as empty boxes
+    else:
+        assert bilingual_charts.text("Queue 排队") == "Queue 排队"
+    long = pd.DataFrame(
+        [("hit_rate", "a", 0.2, 0.1, 0.3, 3, 0), ("hit_rate", "b", 0.25, 0.2, 0.3, 3, 0)],
+        columns=["kpi", "scenario", "mean", "ci95_low", "ci95_high", "n", "n_missing"],
+    )
+    png = bilingual_charts.comparison_png(long, "hit_rate")
+    assert png.startswith(b"\x89PNG") and len(png) > 5_000
