@@ -20,7 +20,7 @@ st.title("Run 运行")
 state = st.session_state
 scenario = working()
 if scenario is None:
-    st.error("No valid scenario to run; fix it on the Scenario page.")
+    st.error("No valid scenario to run; fix it on the Scenario page. 无有效情景，请在情景页修改。")
     st.stop()
 if state.get("work.problems"):
     st.warning(
@@ -40,11 +40,14 @@ if st.button(f"Run {cfg.replications} replications 运行", type="primary", key=
 
 last = state.get("run.last")
 if last is None:
-    st.info("No results yet: press Run.")
+    st.info("No results yet: press Run. 尚无结果，请点击运行。")
     st.stop()
 if last.digest != run_digest(scenario):
-    st.info("The results below are from an earlier scenario or run settings; press Run to update.")
-st.subheader(f"Results: {last.name} (digest `{last.digest[:12]}`)")
+    st.info(
+        "The results below are from an earlier scenario or run settings; press Run to update. "
+        "以下结果来自之前的情景或设置。"
+    )
+st.subheader(f"Results 结果: {last.name} (digest `{last.digest[:12]}`)")
 run_cfg = last.scenario.run
 st.caption(
     f"{len(last.results)} replications × {run_cfg.horizon_h:g} h, warm-up {run_cfg.warmup_h:g} h; "

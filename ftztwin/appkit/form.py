@@ -80,7 +80,7 @@ def form_fields(data: Mapping[str, Any]) -> list[FormField]:
     ]
     fields += [FormField(("levers", k), label, "bool", "levers") for k, label in _BOOL_LEVERS]
     for zone in data["site"]["zones"]:
-        label = f"H986 scanners: {zone['name']}"
+        label = f"H986 scanners: {zone['name']} H986机检设备"
         fields.append(FormField(("levers", "h986", zone["id"]), label, "int", "levers", 0, 6, 1, 0))
     fields += [
         FormField(
