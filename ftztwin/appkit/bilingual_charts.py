@@ -97,12 +97,12 @@ def comparison_png(long: pd.DataFrame, kpi: str, labels: Sequence[str] | None = 
         ticks = [f"{n}\nn = {k}" for n, k in zip(names, rows["n"], strict=True)]
         ax.set_xticks(x, ticks, fontsize=8)
         for xi, m in zip(x, mean, strict=True):
-            if not math.isnan(m):
-                ax.annotate(format_number(m), (xi, m), ha="center", va="bottom", fontsize=8,
-                            xytext=(0, 2), textcoords="offset points")  # fmt: skip
+            if not math.isnan(m):  # beside the bar's top, clear of its error bar
+                ax.annotate(format_number(m), (xi, m), ha="left", va="bottom", fontsize=8,
+                            xytext=(6, 2), textcoords="offset points")  # fmt: skip
         ax.set_ylabel(text(f"{unit} 单位") if unit else "")
         ax.yaxis.set_major_formatter(FuncFormatter(_readable))
-        ax.set_title(text(f"{kpi_label(kpi)}: mean, 95% CI 均值与95%置信区间"), fontsize=9)
+        ax.set_title(text(f"{kpi_label(kpi)}\nmean, 95% CI 均值与95%置信区间"), fontsize=9)
         fig.tight_layout()
         return _png(fig)
 
@@ -124,7 +124,7 @@ def paired_diffs_png(diffs: pd.DataFrame, kpi: str, labels: Sequence[str] | None
         ax.set_xlabel(text(f"difference 差值 ({unit})" if unit else "difference 差值"))
         ax.xaxis.set_major_formatter(FuncFormatter(_readable))
         ax.set_title(
-            text(f"{kpi_label(kpi)}: paired difference vs reference 与参照的配对差 (95% CI)"),
+            text(f"{kpi_label(kpi)}\npaired difference vs reference 与参照的配对差 (95% CI)"),
             fontsize=9,
         )
         fig.tight_layout()
