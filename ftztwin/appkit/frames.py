@@ -121,7 +121,7 @@ def cards(summary: Mapping[str, Interval]) -> list[Card]:
 
 
 def summary_frame(summary: Mapping[str, Interval]) -> pd.DataFrame:
-    """Return one row per KPI: names and unit from the catalogue, mean, 95% CI, n.
+    """Return one row per KPI: names and unit from the catalogue, mean, 95% CI, n, n/a.
 
     Values are in the KPI's own unit (proportions as fractions, as in ``kpis.csv``); the
     ``unit`` column says which.
@@ -131,8 +131,9 @@ def summary_frame(summary: Mapping[str, Interval]) -> pd.DataFrame:
         d = describe(k) if is_known(k) else None
         name_en, name_zh = (d.name_en, d.name_zh) if d else (k, "")
         unit = ("fraction" if d.unit == "%" else d.unit) if d else ""
-        rows.append((k, name_en, name_zh, unit, iv.mean, iv.low, iv.high, iv.half_width, iv.n))
-    cols = ["kpi", "name", "name_zh", "unit", "mean", "ci95_low", "ci95_high", "half_width", "replications"]  # fmt: skip
+        rows.append((k, name_en, name_zh, unit, iv.mean, iv.low, iv.high, iv.half_width, iv.n, iv.missing))  # fmt: skip
+    # Replications where the KPI does not apply are counted, never dropped silently.
+    cols = ["kpi", "name", "name_zh", "unit", "mean", "ci95_low", "ci95_high", "half_width", "replications", "not_applicable"]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -323,3 +323,38 @@ def test_a_bad_yaml_upload_is_named_and_a_good_one_is_used_in_chromium(
     except Exception:
         _shot(page, "app_upload_failure.png")
         raise
+
+
+def test_the_downloads_give_the_runs_kpis_within_their_bounds_in_chromium(app_url: str, page):
+    import csv
+    import io
+
+    from twin.catalogue import describe, is_known
+
+    try:
+        _start(page, app_url)
+        _nav(page, "Run 运行")
+        page.get_by_role("button", name=re.compile(r"^Run 2 replications")).click()
+        page.locator('[data-testid="stMetric"]').first.wait_for()
+        _nav(page, "Downloads 下载")
+        button = page.get_by_role("button", name="KPI summary, mean and 95% CI (CSV) 指标汇总")
+        with page.expect_download() as info:
+            button.click()
+        rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
+        assert len(rows) > 100
+        checked = 0
+        for row in rows:
+            if is_known(row["kpi"]) and row["ci95_low"] not in ("", "nan"):
+                lo, hi = describe(row["kpi"]).bounds
+                low, high = float(row["ci95_low"]), float(row["ci95_high"])
+                assert (lo is None or low >= lo) and (hi is None or high <= hi), row
+                assert int(row["replications"]) + int(row["not_applicable"]) == 2
+                checked += 1
+        assert checked > 100
+        labels = page.locator("button").all_inner_texts()
+        assert sum(t.strip().endswith("(PNG)") for t in labels) == 5
+        assert any("通关时间分布" in t for t in labels)
+        _shot(page, "app_downloads.png")
+    except Exception:
+        _shot(page, "app_downloads_failure.png")
+        raise
