@@ -215,7 +215,12 @@ def test_a_planner_runs_a_scenario_and_compares_baseline_with_reform_in_chromium
             "heading", name=re.compile(r"baseline_2013 \(\w+\) vs reform_2014")
         ).wait_for()
         page.get_by_text("Ranking 排名").wait_for()
-        unfinished = _table_with(page, re.compile(r"%, n = 2$"))
+        first = page.locator('[data-testid="stDataFrame"]').first  # the unfinished shares
+        for _ in range(120):
+            unfinished = _cells(first)
+            if unfinished:
+                break
+            page.wait_for_timeout(250)
         assert sum(c.endswith("%, n = 2") for c in unfinished) == 2  # on every result
         table = _table_with(page, "clearance_time_min_mean")
         i = table.index("clearance_time_min_mean")
@@ -338,6 +343,11 @@ def test_the_downloads_give_the_runs_kpis_within_their_bounds_in_chromium(app_ur
         page.locator('[data-testid="stMetric"]').first.wait_for()
         _nav(page, "Downloads 下载")
         button = page.get_by_role("button", name="KPI summary, mean and 95% CI (CSV) 指标汇总")
+        button.wait_for()
+        page.get_by_role("button", name=re.compile(r"\(PNG\)$")).nth(4).wait_for()
+        labels = page.locator("button").all_inner_texts()  # before a click reruns the page
+        assert sum(t.strip().endswith("(PNG)") for t in labels) == 5
+        assert any("通关时间分布" in t for t in labels)
         with page.expect_download() as info:
             button.click()
         rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
@@ -351,9 +361,6 @@ def test_the_downloads_give_the_runs_kpis_within_their_bounds_in_chromium(app_ur
                 assert int(row["replications"]) + int(row["not_applicable"]) == 2
                 checked += 1
         assert checked > 100
-        labels = page.locator("button").all_inner_texts()
-        assert sum(t.strip().endswith("(PNG)") for t in labels) == 5
-        assert any("通关时间分布" in t for t in labels)
         _shot(page, "app_downloads.png")
     except Exception:
         _shot(page, "app_downloads_failure.png")
