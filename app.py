@@ -14,13 +14,19 @@ import streamlit as st
 
 HERE = Path(__file__).resolve().parent
 
+# Material icons come with Streamlit's own font, so they draw without internet access
+# or an emoji font (the emoji drew as empty boxes in Chromium here).
 st.set_page_config(page_title="ftz-twin 自贸区海关监管孪生", layout="wide")
 pages = [
-    st.Page(HERE / "pages/scenario.py", title="Scenario 情景", icon="📝", default=True),
-    st.Page(HERE / "pages/run.py", title="Run 运行", icon="▶️"),
-    st.Page(HERE / "pages/compare.py", title="Compare 对比", icon="⚖️"),
-    st.Page(HERE / "pages/staffing.py", title="Staffing 人员编制", icon="👮"),
-    st.Page(HERE / "pages/monitoring.py", title="Map & monitoring 地图与监控", icon="🗺️"),
-    st.Page(HERE / "pages/downloads.py", title="Downloads 下载", icon="⬇️"),
+    st.Page(
+        HERE / "pages/scenario.py", title="Scenario 情景", icon=":material/edit_note:", default=True
+    ),
+    st.Page(HERE / "pages/run.py", title="Run 运行", icon=":material/play_arrow:"),
+    st.Page(HERE / "pages/compare.py", title="Compare 对比", icon=":material/balance:"),
+    st.Page(HERE / "pages/staffing.py", title="Staffing 人员编制", icon=":material/badge:"),
+    st.Page(
+        HERE / "pages/monitoring.py", title="Map & monitoring 地图与监控", icon=":material/map:"
+    ),
+    st.Page(HERE / "pages/downloads.py", title="Downloads 下载", icon=":material/download:"),
 ]
 st.navigation(pages).run()

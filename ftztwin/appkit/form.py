@@ -8,6 +8,7 @@ The form only edits data; :func:`ftz_spec.parse_scenario` validates it in one st
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,6 +20,7 @@ __all__ = [
     "form_fields",
     "get_path",
     "problems_for",
+    "range_problems",
     "set_path",
 ]
 
@@ -78,7 +80,7 @@ def form_fields(data: Mapping[str, Any]) -> list[FormField]:
     ]
     fields += [FormField(("levers", k), label, "bool", "levers") for k, label in _BOOL_LEVERS]
     for zone in data["site"]["zones"]:
-        label = f"H986 scanners: {zone['name']}"
+        label = f"H986 scanners: {zone['name']} H986机检设备"
         fields.append(FormField(("levers", "h986", zone["id"]), label, "int", "levers", 0, 6, 1, 0))
     fields += [
         FormField(
@@ -199,3 +201,40 @@ def apply_values(
 def problems_for(f: FormField, problems: list[str]) -> list[str]:
     """Return the validation problems that name this field's path."""
     return [p for p in problems if p.split(":", 1)[0] == f.dotted]
+
+
+def _show(x: Any) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def range_problems(
+    base: Mapping[str, Any], fields: list[FormField], values: Mapping[str, Any]
+) -> list[str]:
+    """Problems for typed values outside the range a field offers (by field path).
+
+    The widgets take any number so that a value typed out of range reaches the page
+    (a bounded widget would only turn red and keep the old value); it is then refused
+    here, beside its field, and the draft does not count as valid. A value the
+    scenario file itself holds is accepted even outside the offer.
+    """
+    out = []
+    for f in fields:
+        key = field_key(f)
+        if f.kind not in ("int", "float") or key not in values:
+            continue
+        value = values[key]
+        if value is None:
+            out.append(f"{f.dotted}: a number is required (the field is empty)")
+            continue
+        if value == get_path(base, f.path, f.default):
+            continue
+        low = -math.inf if f.low is None else f.low
+        high = math.inf if f.high is None else f.high
+        if not (low <= value <= high) or (isinstance(value, float) and not math.isfinite(value)):
+            span = (
+                f"{_show(f.low)} to {_show(f.high)}"
+                if f.high is not None
+                else f"at least {_show(f.low)}"
+            )
+            out.append(f"{f.dotted}: {_show(value)} is outside the range of this field, {span}")
+    return out

@@ -15,10 +15,11 @@ import pandas as pd
 
 from core.trace import Lifecycle, TraceRecord
 from ftz_spec import Scenario
+from ftztwin.appkit.compare import format_iv, format_number
+from ftztwin.appkit.compare import paired as paired_kpi
 from twin.catalogue import describe, is_known
 from twin.experiment import ReplicationResult
 from twin.kpi import compute_kpis
-from twin.readable import format_value
 from twin.stats import Interval, mean_ci
 from twin.summary import value_of
 
@@ -27,9 +28,12 @@ __all__ = [
     "CREDIT_LABELS",
     "ROLE_LABELS",
     "Card",
+    "Delta",
+    "card_deltas",
     "cards",
     "clearance_times",
     "credit_class_frame",
+    "credit_display_frame",
     "gate_load_frame",
     "map_load",
     "paired",
@@ -37,6 +41,7 @@ __all__ = [
     "queue_over_time",
     "replications_frame",
     "role_utilisation",
+    "summary_display_frame",
     "summary_frame",
 ]
 
@@ -88,6 +93,15 @@ def _label(kpi: str) -> str:
     return f"{d.name_en} {d.name_zh}"
 
 
+def format_value(kpi: str, x: float) -> str:
+    """One value with its unit (per cent for proportions), in the app's readable numbers."""
+    scale, unit = (describe(kpi).info.scale, describe(kpi).unit) if is_known(kpi) else (1.0, "")
+    text = format_number(x * scale)
+    if not unit or text == "–":
+        return text
+    return f"{text} %" if unit == "%" else f"{text} {unit}"
+
+
 def cards(summary: Mapping[str, Interval]) -> list[Card]:
     """Return the headline cards present in ``summary`` (catalogue names and units)."""
     out = []
@@ -107,7 +121,7 @@ def cards(summary: Mapping[str, Interval]) -> list[Card]:
 
 
 def summary_frame(summary: Mapping[str, Interval]) -> pd.DataFrame:
-    """Return one row per KPI: names and unit from the catalogue, mean, 95% CI, n.
+    """Return one row per KPI: names and unit from the catalogue, mean, 95% CI, n, n/a.
 
     Values are in the KPI's own unit (proportions as fractions, as in ``kpis.csv``); the
     ``unit`` column says which.
@@ -117,8 +131,47 @@ def summary_frame(summary: Mapping[str, Interval]) -> pd.DataFrame:
         d = describe(k) if is_known(k) else None
         name_en, name_zh = (d.name_en, d.name_zh) if d else (k, "")
         unit = ("fraction" if d.unit == "%" else d.unit) if d else ""
-        rows.append((k, name_en, name_zh, unit, iv.mean, iv.low, iv.high, iv.half_width, iv.n))
-    cols = ["kpi", "name", "name_zh", "unit", "mean", "ci95_low", "ci95_high", "half_width", "replications"]  # fmt: skip
+        rows.append((k, name_en, name_zh, unit, iv.mean, iv.low, iv.high, iv.half_width, iv.n, iv.missing))  # fmt: skip
+    # Replications where the KPI does not apply are counted, never dropped silently.
+    cols = ["kpi", "name", "name_zh", "unit", "mean", "ci95_low", "ci95_high", "half_width", "replications", "not_applicable"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+def summary_display_frame(summary: Mapping[str, Interval]) -> pd.DataFrame:
+    """Every KPI as a planner reads it: catalogue names, unit, mean (95% CI) and n.
+
+    Numbers are written out (``1,300``, ``0.0325``, never ``1.3e+03``), proportions in
+    per cent; :func:`summary_frame` keeps the raw numbers for the CSV download.
+    """
+    rows = []
+    for k, iv in sorted(summary.items()):
+        d = describe(k) if is_known(k) else None
+        rows.append((d.name_en if d else k, d.name_zh if d else "", k, format_iv(k, iv)))
+    cols = ["KPI", "指标", "id", "mean (95% CI), n 均值（95%置信区间）"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def credit_display_frame(credit: pd.DataFrame) -> pd.DataFrame:
+    """:func:`credit_class_frame` in per cent with the interval written out."""
+
+    def pct(x: float) -> str:
+        return "–" if math.isnan(x) else f"{format_number(x * 100)} %"
+
+    rows = [
+        (
+            r.label,
+            f"{pct(r.inspection_rate)} ({pct(r.low)} – {pct(r.high)})",
+            pct(r.hit_rate),
+            r.hit_rate_from,
+        )
+        for r in credit.itertuples(index=False)
+    ]
+    cols = [
+        "credit class 信用等级",
+        "inspection rate (95% CI) 查验率",
+        "hit rate 查获率",
+        "hit rate from 来源",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -297,3 +350,35 @@ def paired(a: Sequence[ReplicationResult], b: Sequence[ReplicationResult], kpi: 
     va = {r.replication: value_of(r.kpis, kpi) for r in a}
     diffs = [value_of(r.kpis, kpi) - va[r.replication] for r in b if r.replication in va]
     return mean_ci(diffs)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A card's change since the previous run: text and Streamlit's delta colour."""
+
+    text: str
+    color: str
+
+
+def card_deltas(prev: Any, last: Any) -> dict[str, Delta]:
+    """Each card KPI's paired change from ``prev`` to ``last`` (both :class:`RunResult`).
+
+    Green means better by the catalogue's ``better`` (``inverse`` colouring for a KPI
+    where lower is better), grey where no direction is better.
+    """
+    out = {}
+    for kpi in CARDS:
+        if kpi not in last.summary:
+            continue
+        p = paired_kpi(prev, last, kpi)
+        iv = p.interval
+        if math.isnan(iv.mean):
+            continue
+        scale, unit = describe(kpi).info.scale, describe(kpi).unit
+        text = format_number(iv.mean * scale)
+        text = text if text.startswith("-") or text == "0" else f"+{text}"
+        text += (" pp" if unit == "%" else f" {unit}") + (" *" if p.significant else "")
+        better = describe(kpi).info.better if is_known(kpi) else None
+        color = {"lower": "inverse", "higher": "normal"}.get(better or "", "off")
+        out[kpi] = Delta(text, color)
+    return out

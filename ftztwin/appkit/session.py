@@ -18,15 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from ftz_spec import SCHEMA_PATH, Scenario, digest, load_scenario, parse_scenario
 from ftz_spec.errors import ScenarioError, UserError
+from ftztwin.appkit.form import field_key, form_fields, get_path
 from ftztwin.appkit.runs import RunResult, RunSettings, RunStore, with_run_settings
 
 __all__ = [
     "DEFAULT_FILE",
     "load_choice",
     "load_file",
+    "precision",
+    "refuse_draft",
+    "remember_run",
     "run_digest",
     "run_many",
     "run_with_progress",
@@ -42,6 +47,7 @@ __all__ = [
 
 DEFAULT_FILE = "reform_2014.yaml"
 _SETTING_KEYS = ("run.horizon_h", "run.warmup_h", "run.replications")
+_PRECISION_KEY = "run.precision_pct"
 
 
 def scenario_dir() -> Path:
@@ -101,6 +107,30 @@ def settings_sidebar() -> None:
         "Replications 重复次数", _SETTING_KEYS[2], d.replications, min_value=1, max_value=30,
         step=1, help="Replication r uses the same random numbers in every scenario (paired).",
     )  # fmt: skip
+    _persisted_number(
+        "Precision wanted (± % of mean) 期望精度", _PRECISION_KEY, 10.0, min_value=0.5,
+        max_value=100.0, step=0.5,
+        help="A KPI whose 95% half-width is wider than this share of its mean is flagged, "
+        "with the replications that would reach it.",
+    )  # fmt: skip
+
+
+def precision() -> float:
+    """The relative half-width the planner asked for (0.10 for ±10%)."""
+    return float(st.session_state.get(_PRECISION_KEY, 10.0)) / 100.0
+
+
+def remember_run(result: RunResult) -> None:
+    """Make ``result`` the Run page's last run; the one it replaces becomes the previous.
+
+    Running the same digest again keeps the previous run, so "change since the previous
+    run" always compares two different runs.
+    """
+    state = st.session_state
+    last = state.get("run.last")
+    if last is not None and last.digest != result.digest:
+        state["run.prev"] = last
+    state["run.last"] = result
 
 
 def settings() -> RunSettings:
@@ -127,6 +157,25 @@ def show_problems(exc: UserError, intro: str = "") -> None:
     st.error(head + "\n\n" + "\n".join(_problem_line(p) for p in problems))
 
 
+def _refill_form(data: dict[str, Any]) -> None:
+    """Give the form's widgets the values of a new base.
+
+    In a callback (a file chosen or uploaded), before the widgets are drawn, the values
+    are set, which the browser then shows: a widget whose key is only deleted keeps
+    showing its old value there. After the widgets are drawn (the YAML editor's button)
+    Streamlit refuses a set, and the keys are deleted so the widgets start anew.
+    """
+    state = st.session_state
+    for f in form_fields(data):
+        key = field_key(f)
+        value = get_path(data, f.path, f.default)
+        cast = {"bool": bool, "int": int, "float": float, "text": str}[f.kind]
+        try:
+            state[key] = cast(value)
+        except StreamlitAPIException:
+            state.pop(key, None)
+
+
 def use_data(data: dict[str, Any], source: str, *, as_base: bool) -> ScenarioError | None:
     """Validate ``data`` in one step and make it the draft (and the base if ``as_base``).
 
@@ -136,8 +185,7 @@ def use_data(data: dict[str, Any], source: str, *, as_base: bool) -> ScenarioErr
     if as_base:
         state["work.base"] = data
         state["work.source"] = source
-        for key in [k for k in state if str(k).startswith("sc:")]:
-            del state[key]  # the form re-reads its values from the new base
+        _refill_form(data)
     state["work.draft"] = data
     try:
         scenario = parse_scenario(data, source)
@@ -147,6 +195,17 @@ def use_data(data: dict[str, Any], source: str, *, as_base: bool) -> ScenarioErr
     state["work.scenario"] = scenario
     state["work.problems"] = []
     return None
+
+
+def refuse_draft(data: dict[str, Any], source: str, problems: list[str]) -> ScenarioError:
+    """Keep ``data`` as the draft with ``problems`` and leave the last valid scenario alone.
+
+    For problems the form finds before validation (a value outside a field's range).
+    """
+    state = st.session_state
+    state["work.draft"] = data
+    state["work.problems"] = list(problems)
+    return ScenarioError(source, list(problems))
 
 
 def load_file(name: str) -> ScenarioError | None:

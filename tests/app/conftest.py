@@ -75,3 +75,19 @@ def metric(at, label_start: str) -> str:
 def number(text: str) -> float:
     """The number at the start of a card's value (``'6.67 min'`` -> 6.67)."""
     return float(text.split()[0].rstrip("%").replace(",", ""))
+
+
+def frame_with(at, column: str):
+    """The first table on the page that has ``column``."""
+    for d in at.dataframe:
+        if column in d.value.columns:
+            return d.value
+    raise AssertionError(
+        f"no table with a column {column!r}: {[list(d.value.columns) for d in at.dataframe]}"
+    )
+
+
+def in_bounds(low: float, high: float, bounds) -> bool:
+    """Whether an interval lies within a KPI's physical bounds (None: unbounded)."""
+    lo, hi = bounds
+    return (lo is None or low >= lo - 1e-12) and (hi is None or high <= hi + 1e-12)

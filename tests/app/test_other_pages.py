@@ -1,4 +1,4 @@
-"""The Compare, Staffing, Map & monitoring and Downloads pages driven headless."""
+"""The Staffing, Map & monitoring and Downloads pages driven headless (Compare: test_compare_page)."""
 
 from __future__ import annotations
 
@@ -9,62 +9,6 @@ def _run_first(app):
     goto(app, "run")
     app.button(key="run_button").click().run()
     assert app.session_state.get("run.last") is not None, errors(app)
-
-
-def test_one_click_compares_baseline_2013_with_reform_2014_with_paired_differences(app):
-    goto(app, "compare")
-    app.button(key="cmp_one_click").click().run()
-    assert not app.exception and not app.error
-    runs = app.session_state["cmp.last"]
-    assert [r.name for r in runs] == ["baseline_2013", "reform_2014"]
-    table = app.dataframe[0].value
-    diff_cols = [c for c in table.columns if c.startswith("Δ")]
-    assert len(diff_cols) == 1
-    row = table[table["KPI"] == "clearance_time_min_mean"].iloc[0]
-    assert row[diff_cols[0]].startswith("-")  # the reform clears faster
-    assert len(app.image) == 2
-
-
-def test_the_compare_page_lists_the_inputs_that_differ_with_both_values_and_sources(app):
-    goto(app, "compare")
-    app.button(key="cmp_one_click").click().run()
-    inputs = app.dataframe[1].value
-    support = inputs[inputs["path"] == "site.staff_pools[id=support].count"].iloc[0]
-    assert (support["reference"], support["value"]) == ("35", "20")  # 35 → 20 (三(一)3)
-    assert support["reference source"] == support["source"] == "plan 三(一)3"
-    assert "levers.paperless" in set(inputs["path"])
-    assert "site.staff_pools[id=support].availability" not in set(inputs["path"])  # same
-    with_sources = len(inputs)
-    app.checkbox(key="cmp_values_only").check().run()
-    values_only = app.dataframe[1].value
-    assert set(values_only["change"]) <= {"changed", "only_in_a", "only_in_b"}
-    assert len(values_only) < with_sources  # gate pools of 14 in both, on other assumptions
-
-
-def test_changing_the_charted_kpi_on_the_compare_page_redraws_for_that_kpi(app):
-    goto(app, "compare")
-    app.button(key="cmp_one_click").click().run()
-    before = app.image[0].value
-    app.selectbox(key="cmp_kpi").set_value("inspection_rate").run()
-    assert not app.exception
-    assert app.image[0].value != before  # a new picture (media URLs follow the bytes)
-
-
-def test_the_edited_scenario_can_be_compared_with_a_file(app):
-    app.checkbox(key="sc:levers.auto_release_low_risk").uncheck().run()
-    goto(app, "compare")
-    edited = next(o for o in app.multiselect[0].options if o.startswith("✎"))
-    app.multiselect[0].set_value(["reform_2014.yaml", edited]).run()
-    app.button(key="cmp_button").click().run()
-    runs = app.session_state["cmp.last"]
-    assert runs[1].scenario.levers.auto_release_low_risk is False
-
-
-def test_comparing_fewer_than_two_scenarios_shows_an_error(app):
-    goto(app, "compare")
-    app.multiselect[0].set_value(["reform_2014.yaml"]).run()
-    app.button(key="cmp_button").click().run()
-    assert "at least two" in errors(app)
 
 
 def test_the_staffing_page_sets_the_reform_beside_the_plans_figures(app):

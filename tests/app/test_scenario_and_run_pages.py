@@ -68,20 +68,26 @@ def test_choosing_another_file_loads_it_into_the_form(app):
     assert app.checkbox(key="sc:levers.intelligent_gates").value is False
 
 
-def test_saving_writes_a_new_scenario_file_with_the_same_digest(app, scenario_dir):
+def test_saving_writes_a_new_named_variant_that_becomes_the_working_scenario(app, scenario_dir):
     app.number_input(key="sc:levers.h986.yangshan_port").set_value(3).run()
-    app.text_input(key="save_name").input("ys_three_h986.yaml").run()
-    next(b for b in app.button if b.label.startswith("Save")).click().run()
+    edited = _working(app)
+    app.text_input(key="save_name").input("ys_three_h986.yaml").run()  # ".yaml" is optional
+    app.button(key="save_button").click().run()
     saved = scenario_dir / "ys_three_h986.yaml"
     assert saved.exists(), errors(app)
-    assert digest(load_scenario(saved)) == digest(_working(app))
-    assert load_scenario(saved).levers.h986["yangshan_port"] == 3
+    variant = load_scenario(saved)
+    assert variant.name == "ys_three_h986"  # its own name, not the file it came from
+    assert variant.levers.h986["yangshan_port"] == 3
+    assert digest(variant) == digest(_working(app))
+    assert app.selectbox(key="scenario_file").value == "ys_three_h986.yaml"
+    # the same inputs as the edit: only the name differs
+    assert variant.model_dump(exclude={"name"}) == edited.model_dump(exclude={"name"})
 
 
 def test_saving_never_overwrites_an_existing_file(app, scenario_dir):
     before = (scenario_dir / "base.yaml").read_text(encoding="utf-8")
-    app.text_input(key="save_name").input("base.yaml").run()
-    next(b for b in app.button if b.label.startswith("Save")).click().run()
+    app.text_input(key="save_name").input("base").run()
+    app.button(key="save_button").click().run()
     assert "exists already" in errors(app)
     assert (scenario_dir / "base.yaml").read_text(encoding="utf-8") == before
 
@@ -159,3 +165,59 @@ def test_a_drained_run_shows_its_unfinished_share_and_no_unfinished_warning(app)
     assert last.summary["unfinished_share"].mean <= last.scenario.run.unfinished_warning
     assert metric(app, "Share unfinished")
     assert "[unfinished_share]" not in "\n".join(w.value for w in app.warning)
+
+
+def _run(at):
+    goto(at, "run")
+    at.button(key="run_button").click().run()
+    assert not at.exception and not at.error, errors(at)
+    return at.session_state["run.last"]
+
+
+def test_the_run_page_shows_the_change_since_the_previous_run_paired_by_replication(app):
+    first = _run(app)
+    assert any("first run of the session" in c.value for c in app.caption)
+    goto(app, "scenario")
+    app.checkbox(key="sc:levers.intelligent_gates").uncheck().run()
+    second = _run(app)
+    assert app.session_state["run.prev"] is first and second is not first
+    change = next(d.value for d in app.dataframe if "previous 上次" in d.value.columns)
+    row = change.set_index("id").loc["clearance_time_min_mean"]
+    assert row["previous 上次"].endswith("min, n = 2") and row["this run 本次"].endswith(
+        "min, n = 2"
+    )
+    delta = row["Δ this run 本次 − previous 上次"]
+    assert delta.startswith("+")  # manual gates are slower
+    inputs = next(d.value for d in app.dataframe if "path 路径" in d.value.columns)
+    assert inputs["path 路径"].tolist() == ["levers.intelligent_gates"]
+    card = next(m for m in app.metric if m.label.startswith("Clearance time, mean"))
+    assert card.delta.startswith("+") and card.delta.split()[1] == "min"
+
+
+def test_running_the_same_scenario_again_keeps_the_previous_different_run(app):
+    first = _run(app)
+    goto(app, "scenario")
+    app.number_input(key="sc:levers.h986.yangshan_port").set_value(3).run()
+    _run(app)
+    _run(app)  # the same digest: served from the store, the previous stays the first
+    assert app.session_state["run.prev"] is first
+
+
+def test_the_run_page_warns_when_replications_are_too_few_for_the_precision_asked(app):
+    app.sidebar.number_input(key="w:run.precision_pct").set_value(2.0).run()
+    _run(app)
+    shown = "\n".join(w.value for w in app.warning)
+    assert "Too few replications for ±2%" in shown
+    assert "with 2 replications" in shown and "replications would reach it" in shown
+
+
+def test_the_run_page_prints_readable_numbers_and_every_interval_with_its_replications(app):
+    last = _run(app)
+    table = next(
+        d.value for d in app.dataframe if "id" in d.value.columns and "指标" in d.value.columns
+    )
+    assert len(table) == len(last.summary)
+    cells = table["mean (95% CI), n 均值（95%置信区间）"]
+    assert not cells.str.contains(r"\de[+-]\d").any()  # never 1.3e+02
+    assert cells[~cells.str.startswith("n/a")].str.contains(r"n = \d").all()
+    assert any(m.value.startswith("**Share unfinished 未完成比例:") for m in app.markdown)
