@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from core.gate import DeviceKind
 from core.trace import Lifecycle, Recorder, TraceRecord
 from ftz_spec import Scenario, flow_line
 from ftz_spec.snapshot import Snapshot, SnapshotError, lane_trucks, vocabulary
@@ -108,10 +109,10 @@ def fork_from_snapshot(snap: Snapshot, scenario: Scenario, scale_to_observed: bo
     for ref, g in snap.gates.items():
         in_lanes = [t.case_id for _, t in sorted(g.lanes.items()) if t is not None]
         trucks[ref] = tuple(in_lanes + [q.case_id for q in g.queued])
-    down = {i: d.down_s for i, d in snap.devices.items() if d.fault or d.state == "faulted"}
-    h986 = sorted(
-        {d.gate.split("/", 1)[0] for i, d in snap.devices.items() if i in down and d.kind == "h986_scanner"}
-    )
+    faulted = {i: d for i, d in snap.devices.items() if d.fault or d.state == "faulted"}
+    # The H986 is a zone's scanner (its ``gate`` may be the zone): out of service there.
+    h986 = sorted({d.gate.split("/", 1)[0] for d in faulted.values() if d.kind == "h986_scanner"})
+    down = {i: d.down_s for i, d in faulted.items() if d.kind != "h986_scanner"}
     observed = sum(g.arrivals_last_hour for g in snap.gates.values())
     scale = 1.0
     if scale_to_observed:
@@ -276,9 +277,13 @@ def apply_fork(twin: Twin, fork: Fork, rng: np.random.Generator) -> dict[str, in
             counts["faults"] += 1
         else:
             counts["faults_unknown"] += 1
+    scan_mean = mttr_s.get(DeviceKind.H986_SCANNER, 4 * _HOUR)  # no figure: half a shift
     for zone in fork.zones_h986_down:
         if zone in w.h986:
-            w.env.process(_h986_down(twin, zone, now + float(rng.exponential(4 * _HOUR))))
+            w.env.process(_h986_down(twin, zone, now + float(rng.exponential(scan_mean))))
+            counts["faults"] += 1
+        else:
+            counts["faults_unknown"] += 1
     return counts
 
 
@@ -357,6 +362,25 @@ def twin_snapshot(twin: Twin, site: str, wall_clock: str = "") -> dict[str, Any]
         "counters": {},
         "vocabulary": vocabulary(list(w.gates), [z.id for z in w.scenario.site.zones]),
     }
+
+
+def snapshot_at(scenario: Scenario, at_s: float, replication: int = 0, wall_clock: str = "") -> dict[str, Any]:
+    """Run ``scenario``'s replication up to ``at_s`` and return the snapshot taken there."""
+    start_h = at_s / _HOUR
+    run = scenario.run.model_copy(update={"horizon_h": start_h + 1e-6, "warmup_h": 0.0, "type": "terminating"})
+    sc = scenario.model_copy(update={"run": run})
+    tally = ArrivalTally()
+    twin = Twin(sc, replication, Recorder([tally]))
+    twin.arrival_tally = tally  # type: ignore[attr-defined]
+    out: dict[str, Any] = {}
+
+    def take() -> Generator[Any, Any, None]:
+        yield twin.world.env.timeout(at_s)
+        out["snapshot"] = twin_snapshot(twin, scenario.name, wall_clock)
+
+    twin.world.env.process(take())
+    twin.run()
+    return out["snapshot"]
 
 
 def twin_arrivals_last_hour(twin: Twin, gate_ref: str) -> int:
