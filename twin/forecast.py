@@ -4,8 +4,8 @@
 of the do-nothing scenario and, with levers, of the action, each replication of the action
 on the same random streams as its do-nothing twin (common random numbers), so the paired
 difference shows the action's effect rather than the noise. Each row of the result is one
-metric, resource and hour with the mean and the 5 %, 50 % and 95 % quantiles over the
-replications (a 90 % prediction interval of what that hour will look like) and, for an
+metric, resource and hour with the mean, the median and a 90 % prediction interval over the
+replications (``p05``, ``p95``: what that hour will look like; see :func:`_q`) and, for an
 action, the paired mean difference.
 
 Levers (``--lever PATH=VALUE``):
@@ -162,9 +162,17 @@ class Forecast:
 
 
 def _q(values: list[float]) -> tuple[float, float, float, float]:
-    a = np.asarray(values, dtype=float)
-    lo, mid, hi = np.quantile(a, [0.05, 0.5, 0.95])
-    return float(a.mean()), float(lo), float(mid), float(hi)
+    """Mean, the 90 % prediction interval's ends, and the median of ``values``.
+
+    The interval's ends are order statistics: with n replications the j-th smallest and
+    largest, j = max(1, floor(0.05 (n + 1))), hold the next replication with probability
+    (n + 1 - 2j) / (n + 1) whatever the distribution — at least 90 % from 19 on, 85 % with
+    12. Sample quantiles of few replications would be too narrow.
+    """
+    a = np.sort(np.asarray(values, dtype=float))
+    n = len(a)
+    j = max(1, math.floor(0.05 * (n + 1)))
+    return float(a.mean()), float(a[j - 1]), float(np.median(a)), float(a[n - j])
 
 
 def run_forecast(
