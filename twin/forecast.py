@@ -61,8 +61,14 @@ def parse_lever(text: str) -> Lever:
     Raises:
         LeverError: No ``=``, an empty path, or a relative value that is not a number.
     """
-    path, sep, raw = text.partition("=")
-    path, raw = path.strip(), raw.strip()
+    depth, cut = 0, -1
+    for i, ch in enumerate(text):  # the first '=' outside a selector ([id=insp_ys])
+        depth += (ch == "[") - (ch == "]")
+        if ch == "=" and depth == 0:
+            cut = i
+            break
+    sep = cut >= 0
+    path, raw = (text[:cut].strip(), text[cut + 1 :].strip()) if sep else (text, "")
     if not sep or not path or not raw:
         raise LeverError(f"--lever: expected PATH=VALUE (got {text!r})")
     relative = raw[0] in "+-" and not path.startswith(_OUTAGE)
