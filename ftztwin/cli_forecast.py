@@ -38,17 +38,33 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add the ``forecast`` sub-command; return its handler."""
     fc = sub.add_parser("forecast", help="forecast the next hours from the gates' current state")
     fc.add_argument("scenario", type=Path)
-    fc.add_argument("--from", dest="source", required=True,
-                    help="snapshot file or the live service's URL (http://HOST:PORT/state)")
+    fc.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        help="snapshot file or the live service's URL (http://HOST:PORT/state)",
+    )
     fc.add_argument("--horizon-h", type=int, required=True, help=f"hours to forecast (1-{_MAX_H})")
     fc.add_argument("--replications", type=int, default=20, help="replications (default 20)")
     fc.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
-    fc.add_argument("--scale-to-observed", action="store_true",
-                    help="scale arrivals to those the snapshot saw in its last hour")
-    fc.add_argument("--lever", action="append", default=[], metavar="PATH=VALUE",
-                    help="what-if from now: a scenario path (=+N adds) or outage.RESOURCE=HOURS")
-    fc.add_argument("--pipeline-h", type=float, default=2.0,
-                    help="hours run before the fork so upstream trucks reach the gates (default 2)")
+    fc.add_argument(
+        "--scale-to-observed",
+        action="store_true",
+        help="scale arrivals to those the snapshot saw in its last hour",
+    )
+    fc.add_argument(
+        "--lever",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="what-if from now: a scenario path (=+N adds) or outage.RESOURCE=HOURS",
+    )
+    fc.add_argument(
+        "--pipeline-h",
+        type=float,
+        default=2.0,
+        help="hours run before the fork so upstream trucks reach the gates (default 2)",
+    )
     fc.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")  # fmt: skip
     return {"forecast": cmd_forecast}
 
@@ -61,7 +77,7 @@ def fetch_snapshot(source: str, timeout_s: float = 10.0) -> Snapshot:
     """
     if source.startswith(("http://", "https://")):
         try:
-            with urllib.request.urlopen(source, timeout=timeout_s) as answer:  # noqa: S310
+            with urllib.request.urlopen(source, timeout=timeout_s) as answer:
                 return parse_snapshot_bytes(answer.read(8 * 1024 * 1024 + 1), source)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise SnapshotError(source, [f"cannot be fetched ({exc})"]) from None
@@ -123,14 +139,18 @@ def forecast_table(fc: Any, snap: Snapshot) -> str:
            if fc.placed.get("faults_unknown") else ""),
     ]  # fmt: skip
     if fc.levers:
-        lines.append(f"action: {'; '.join(fc.levers)} (paired with do-nothing on common random numbers)")
+        lines.append(
+            f"action: {'; '.join(fc.levers)} (paired with do-nothing on common random numbers)"
+        )
     hours = [clock_label(fc.start_s + 3600 * h) for h in range(fc.horizon_h)]
     for metric, title in (("trucks_at_gate", "trucks at the gate (mean [90% interval])"),
                           ("wait_min", "mean wait in minutes (mean [90% interval])")):  # fmt: skip
         rows = [r for r in fc.rows if r.metric == metric]
         resources = sorted({r.resource for r in rows})
         if metric == "wait_min":  # only resources where someone waited
-            resources = [res for res in resources if any(r.mean > 0 for r in rows if r.resource == res)]
+            resources = [
+                res for res in resources if any(r.mean > 0 for r in rows if r.resource == res)
+            ]
         table = [[title.split(" (")[0], *hours]]
         for res in resources:
             cells = [res]
@@ -144,7 +164,10 @@ def forecast_table(fc: Any, snap: Snapshot) -> str:
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
         lines.append("")
         lines.append(title + (", action -> its mean (paired difference)" if fc.levers else ""))
-        lines += ["  ".join(f"{c:<{w}}" for c, w in zip(row, widths, strict=True)).rstrip() for row in table]
+        lines += [
+            "  ".join(f"{c:<{w}}" for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in table
+        ]
     return "\n".join(lines)
 
 
@@ -157,7 +180,9 @@ def forecast_csv(fc: Any) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["scenario", "start_s", *fields])
     for r in fc.rows:
-        w.writerow([fc.scenario, fc.start_s, *("" if v is None else _num(v) for v in asdict(r).values())])
+        w.writerow(
+            [fc.scenario, fc.start_s, *("" if v is None else _num(v) for v in asdict(r).values())]
+        )
     return buf.getvalue()
 
 

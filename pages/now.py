@@ -24,7 +24,9 @@ source = st.text_input(
     value=str(nowcast.EXAMPLE),
     key="now_source",
 )
-upload = st.file_uploader("…or upload a recorded snapshot (JSON) 上传快照", type=["json"], key="now_upload")
+upload = st.file_uploader(
+    "…or upload a recorded snapshot (JSON) 上传快照", type=["json"], key="now_upload"
+)
 if st.button("Load the state 读取现状", key="now_load"):
     try:
         state["now.snap"] = (
@@ -41,7 +43,9 @@ if snap is None:
     st.info("Load a snapshot to see the gates' state.")
     st.stop()
 
-st.subheader(f"State now 当前状态 — {snap.source} snapshot of {snap.site}, {snap.wall_clock or 'n/a'}")
+st.subheader(
+    f"State now 当前状态 — {snap.source} snapshot of {snap.site}, {snap.wall_clock or 'n/a'}"
+)
 st.dataframe(nowcast.state_frame(snap), hide_index=True)
 faults = nowcast.fault_frame(snap)
 if len(faults):
@@ -70,7 +74,9 @@ if st.button("Forecast 运行预测", key="now_run"):
 fc = state.get("now.forecast")
 if fc is not None:
     if fc.levers:
-        st.markdown(f"**Action 措施:** {'; '.join(fc.levers)} — paired with doing nothing (common random numbers)")
+        st.markdown(
+            f"**Action 措施:** {'; '.join(fc.levers)} — paired with doing nothing (common random numbers)"
+        )
     gate = st.selectbox("gate 卡口", sorted(snap.gates), key="now_gate")
     st.pyplot(nowcast.fig_forecast(fc, gate), alt=f"forecast of trucks at {gate}")
     st.markdown("**Trucks at the gate 卡口车辆 (mean, 90% interval)**")

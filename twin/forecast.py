@@ -27,13 +27,20 @@ import numpy as np
 import yaml
 
 from ftz_spec import Scenario
-from ftz_spec.errors import UserError
+from ftz_spec.errors import ScenarioError, UserError
 from ftz_spec.loader import parse_scenario
 from ftz_spec.paths import PathSyntaxError, get_path, parse_path, set_path
-from ftz_spec.errors import ScenarioError
 from twin.initial_state import Fork, forecast_replication
 
-__all__ = ["Forecast", "ForecastRow", "Lever", "LeverError", "apply_levers", "parse_lever", "run_forecast"]
+__all__ = [
+    "Forecast",
+    "ForecastRow",
+    "Lever",
+    "LeverError",
+    "apply_levers",
+    "parse_lever",
+    "run_forecast",
+]
 
 _OUTAGE = "outage."
 _MAX_LEVERS = 32
@@ -78,9 +85,9 @@ def parse_lever(text: str) -> Lever:
         raise LeverError(f"--lever {path}: not a value (got {raw!r})") from None
     if relative and not isinstance(value, int | float):
         raise LeverError(f"--lever {path}: a relative change must be a number (got {raw!r})")
-    if path.startswith(_OUTAGE):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 168:
-            raise LeverError(f"--lever {path}: hours out of service, 0 to 168 (got {raw!r})")
+    hours = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 168
+    if path.startswith(_OUTAGE) and not hours:
+        raise LeverError(f"--lever {path}: hours out of service, 0 to 168 (got {raw!r})")
     return Lever(path, value, relative)
 
 
@@ -113,7 +120,9 @@ def apply_levers(scenario: Scenario, fork: Fork, levers: Sequence[Lever]) -> Sce
             if lever.relative:
                 current = get_path(data, steps)
                 if isinstance(current, bool) or not isinstance(current, int | float):
-                    raise LeverError(f"--lever {lever}: {lever.path} is not a number (got {current!r})")
+                    raise LeverError(
+                        f"--lever {lever}: {lever.path} is not a number (got {current!r})"
+                    )
                 value = type(current)(current + lever.value)
             set_path(data, steps, value)
         except PathSyntaxError as exc:

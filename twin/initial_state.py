@@ -41,13 +41,15 @@ from twin.model import Twin
 __all__ = [
     "Fork",
     "HourlyMeter",
-    "fork_from_snapshot",
     "forecast_replication",
+    "fork_from_snapshot",
     "twin_snapshot",
 ]
 
 _HOUR = 3600.0
-_FORK_STREAM = 22  # the fork's own draws (repair times, injected trucks' cases): never a twin stream
+_FORK_STREAM = (
+    22  # the fork's own draws (repair times, injected trucks' cases): never a twin stream
+)
 _SCALE_BOUNDS = (0.2, 5.0)  # an observed hour this far from the profile is more noise than signal
 
 
@@ -223,8 +225,8 @@ def _force_down(device: Any, from_s: float, until_s: float) -> bool:
     failures = getattr(device, "_failures", None)
     if failures is None:
         return False
-    failures._down_from, failures._down_until = from_s, until_s  # noqa: SLF001
-    failures._mode = type(failures._mode).DOWN  # noqa: SLF001
+    failures._down_from, failures._down_until = from_s, until_s
+    failures._mode = type(failures._mode).DOWN
     return True
 
 
@@ -266,7 +268,12 @@ def apply_fork(twin: Twin, fork: Fork, rng: np.random.Generator) -> dict[str, in
             case = new_case(sc, flow, n, cases_rng, w.enterprises)
             w.env.process(_truck_at_gate(twin, ref, case))
             counts["trucks"] += 1
-    devices = {d.device_id: d for g in w.gates.values() for lane in g.sensors.values() for d in lane.values()}
+    devices = {
+        d.device_id: d
+        for g in w.gates.values()
+        for lane in g.sensors.values()
+        for d in lane.values()
+    }
     mttr_s = {k: u.mttr_min * 60.0 for k, u in sc.uncertainties.devices.items()}
     for dev_id in sorted(fork.down):
         dev = devices.get(dev_id)
@@ -349,7 +356,7 @@ def twin_snapshot(twin: Twin, site: str, wall_clock: str = "") -> dict[str, Any]
                     "kind": kind.value,
                     "state": "faulted" if down else "active",
                     "fault": "device_down" if down else None,
-                    "down_s": round(max(0.0, now - failures._down_from), 3) if down else 0.0,  # noqa: SLF001
+                    "down_s": round(max(0.0, now - failures._down_from), 3) if down else 0.0,
                 }
     return {
         "version": 1,
@@ -364,10 +371,14 @@ def twin_snapshot(twin: Twin, site: str, wall_clock: str = "") -> dict[str, Any]
     }
 
 
-def snapshot_at(scenario: Scenario, at_s: float, replication: int = 0, wall_clock: str = "") -> dict[str, Any]:
+def snapshot_at(
+    scenario: Scenario, at_s: float, replication: int = 0, wall_clock: str = ""
+) -> dict[str, Any]:
     """Run ``scenario``'s replication up to ``at_s`` and return the snapshot taken there."""
     start_h = at_s / _HOUR
-    run = scenario.run.model_copy(update={"horizon_h": start_h + 1e-6, "warmup_h": 0.0, "type": "terminating"})
+    run = scenario.run.model_copy(
+        update={"horizon_h": start_h + 1e-6, "warmup_h": 0.0, "type": "terminating"}
+    )
     sc = scenario.model_copy(update={"run": run})
     tally = ArrivalTally()
     twin = Twin(sc, replication, Recorder([tally]))

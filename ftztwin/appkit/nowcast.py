@@ -1,5 +1,7 @@
-"""The Now page's work (现状推演): the gates' state from a live service or a recorded
-snapshot, the forecast from it with intervals, and what-if comparisons (pages/now.py)."""
+"""The Now page's work (现状推演): state, forecast with intervals, what-ifs (pages/now.py).
+
+The gates' state comes from a live service (``GET /state``) or a recorded snapshot.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from ftz_spec import Scenario  # noqa: E402
-from ftz_spec.errors import UserError  # noqa: E402  (the page catches it)
-from ftz_spec.snapshot import Snapshot, parse_snapshot_bytes  # noqa: E402
-from ftztwin.cli_forecast import fetch_snapshot  # noqa: E402
+from ftz_spec import Scenario
+from ftz_spec.errors import UserError
+from ftz_spec.snapshot import Snapshot, parse_snapshot_bytes
+from ftztwin.cli_forecast import fetch_snapshot
 
 __all__ = [
     "EXAMPLE",
@@ -110,7 +112,10 @@ def forecast_frame(fc: Any, metric: str = "trucks_at_gate") -> pd.DataFrame:
         row = {"resource": r.resource, "hour": clock_label(fc.start_s + 3600 * r.hour),
                "mean": round(r.mean, 3), "90% low": round(r.p05, 3), "90% high": round(r.p95, 3)}  # fmt: skip
         if r.action_mean is not None:
-            row |= {"action mean": round(r.action_mean, 3), "paired difference": round(r.diff_mean or 0.0, 3)}
+            row |= {
+                "action mean": round(r.action_mean, 3),
+                "paired difference": round(r.diff_mean or 0.0, 3),
+            }
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -121,7 +126,9 @@ def fig_forecast(fc: Any, gate: str) -> Any:
                   key=lambda r: r.hour)  # fmt: skip
     hours = [r.hour for r in rows]
     fig, ax = plt.subplots(figsize=(6, 3))
-    ax.fill_between(hours, [r.p05 for r in rows], [r.p95 for r in rows], alpha=0.25, label="do nothing, 90%")
+    ax.fill_between(
+        hours, [r.p05 for r in rows], [r.p95 for r in rows], alpha=0.25, label="do nothing, 90%"
+    )
     ax.plot(hours, [r.mean for r in rows], marker="o", label="do nothing, mean")
     if rows and rows[0].action_mean is not None:
         ax.fill_between(hours, [r.action_p05 for r in rows], [r.action_p95 for r in rows], alpha=0.25,

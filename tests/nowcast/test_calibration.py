@@ -29,7 +29,12 @@ REALITY = 900  # a replication number no forecast replication uses
 def reality(scenario, seed):
     """Run one replication to AT_S + HOURS; return its snapshot at AT_S and its hours after."""
     run = scenario.run.model_copy(
-        update={"seed": seed, "horizon_h": AT_S / 3600 + HOURS, "warmup_h": 0.0, "type": "terminating"}
+        update={
+            "seed": seed,
+            "horizon_h": AT_S / 3600 + HOURS,
+            "warmup_h": 0.0,
+            "type": "terminating",
+        }
     )
     sc = scenario.model_copy(update={"run": run})
     tally, meter = ArrivalTally(), HourlyMeter(AT_S, HOURS, [g.ref for g in sc.site.gates])

@@ -56,7 +56,9 @@ def test_a_gate_out_of_service_from_now_lengthens_its_queue_paired_with_do_nothi
     assert row.diff_mean is not None and row.diff_mean > 1.0
     assert row.action_mean == pytest.approx(row.mean + row.diff_mean)
     # Common random numbers: a gate the lever does not touch starts the same in both arms.
-    assert fc.row("trucks_at_gate", "pudong_airport/gate_1L_01", 0).diff_mean == pytest.approx(0, abs=0.02)
+    assert fc.row("trucks_at_gate", "pudong_airport/gate_1L_01", 0).diff_mean == pytest.approx(
+        0, abs=0.02
+    )
 
 
 def test_five_more_inspectors_from_now_is_a_relative_lever_on_the_pool(scenario):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -67,7 +66,9 @@ def retained(settings, topic: str) -> bytes:
 
 
 @pytest.mark.service
-def test_a_snapshot_curled_from_a_running_service_shows_the_truck_and_forecasts(broker, tmp_path, capsys):
+def test_a_snapshot_curled_from_a_running_service_shows_the_truck_and_forecasts(
+    broker, tmp_path, capsys
+):
     live = parse_live_site(site(broker.port, tmp_path))
     svc = GateService(live)
     svc.start()
@@ -79,14 +80,18 @@ def test_a_snapshot_curled_from_a_running_service_shows_the_truck_and_forecasts(
                                  topic=arrival_topic(live.mqtt.prefix, GATE))  # fmt: skip
         assert lane_pc.open()
         gp = encode_gate_pass(GatePass("GP7", "沪A77777"))
-        lane_pc.publish("ok", time.time(), {"lane": f"{GATE}/lane1", "case_id": "c7", "gate_pass": gp})
+        lane_pc.publish(
+            "ok", time.time(), {"lane": f"{GATE}/lane1", "case_id": "c7", "gate_pass": gp}
+        )
         wait_for(lambda: svc.gates[GATE].controller.pending_lanes)
         url = f"http://127.0.0.1:{svc.health.port}/state"
         curl = shutil.which("curl")
         if curl is None:
             assert os.environ.get("CI") != "true", "curl is needed under CI"
             pytest.skip("curl not installed")
-        body = subprocess.run([curl, "-sf", url], capture_output=True, check=True, timeout=10).stdout
+        body = subprocess.run(
+            [curl, "-sf", url], capture_output=True, check=True, timeout=10
+        ).stdout
         snap = parse_snapshot_bytes(body, url)
         truck = snap.gates[GATE].lanes[f"{GATE}/lane1"]
         assert truck is not None and truck.case_id == "c7" and truck.pass_id == "GP7"
@@ -95,7 +100,9 @@ def test_a_snapshot_curled_from_a_running_service_shows_the_truck_and_forecasts(
         assert snap.gates[GATE].arrivals_last_hour == 1 and snap.source == "live"
         assert {d.kind for d in snap.devices.values()} == {"plate_camera", "barrier"}
         # The retained topic holds the same kind of document for a late subscriber.
-        kept = parse_snapshot_bytes(retained(broker.settings(), state_topic(live.mqtt.prefix)), "mqtt")
+        kept = parse_snapshot_bytes(
+            retained(broker.settings(), state_topic(live.mqtt.prefix)), "mqtt"
+        )
         assert set(kept.gates) == {GATE}
         code = main(["forecast", str(ROOT / "scenarios/reform_2014.yaml"), "--from", url,
                      "--horizon-h", "1", "--replications", "2", "--pipeline-h", "0.5",

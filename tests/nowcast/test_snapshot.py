@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,9 @@ def test_the_shipped_snapshot_reads_back_and_names_only_gates_of_the_reform_scen
 
 def test_a_snapshot_of_another_version_is_refused_naming_the_version(tmp_path):
     doc = example() | {"version": 2}
-    with pytest.raises(SnapshotError, match=r"version: this twin reads snapshot version 1 \(got 2\)"):
+    with pytest.raises(
+        SnapshotError, match=r"version: this twin reads snapshot version 1 \(got 2\)"
+    ):
         parse_snapshot(doc, "x.json")
 
 
@@ -55,16 +56,29 @@ def test_a_gate_the_scenario_does_not_have_is_refused_by_the_fork():
     doc["gates"]["atlantis/gate_9"] = {"lanes": {}}
     snap = parse_snapshot(doc)
     scenario = load_scenario(ROOT / "scenarios" / "reform_2014.yaml")
-    with pytest.raises(SnapshotError, match=r"gates\.atlantis/gate_9: not a gate of scenario reform_2014"):
+    with pytest.raises(
+        SnapshotError, match=r"gates\.atlantis/gate_9: not a gate of scenario reform_2014"
+    ):
         fork_from_snapshot(snap, scenario)
 
 
-def test_forecast_of_a_bad_snapshot_exits_2_with_file_field_and_value_and_no_traceback(tmp_path, capsys):
+def test_forecast_of_a_bad_snapshot_exits_2_with_file_field_and_value_and_no_traceback(
+    tmp_path, capsys
+):
     doc = example()
     doc["clock_s"] = "noon"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc))
-    code = main(["forecast", str(ROOT / "scenarios/reform_2014.yaml"), "--from", str(bad), "--horizon-h", "1"])
+    code = main(
+        [
+            "forecast",
+            str(ROOT / "scenarios/reform_2014.yaml"),
+            "--from",
+            str(bad),
+            "--horizon-h",
+            "1",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert f"{bad}: clock_s:" in err and "'noon'" in err
@@ -74,7 +88,16 @@ def test_forecast_of_a_bad_snapshot_exits_2_with_file_field_and_value_and_no_tra
 def test_a_file_that_is_not_json_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    code = main(["forecast", str(ROOT / "scenarios/reform_2014.yaml"), "--from", str(bad), "--horizon-h", "1"])
+    code = main(
+        [
+            "forecast",
+            str(ROOT / "scenarios/reform_2014.yaml"),
+            "--from",
+            str(bad),
+            "--horizon-h",
+            "1",
+        ]
+    )
     assert code == 2 and "not JSON" in capsys.readouterr().err
 
 
