@@ -56,6 +56,9 @@ class StateTracker:
     def arrived(self, gate: str, case_id: str, now: float) -> None:
         """A truck was announced at ``gate``."""
         with self._lock:
+            # A held truck is announced again once its lane frees: it has left the queue
+            # (held again, it rejoins). So the queue never keeps a truck that went away.
+            self.held.get(gate, {}).pop(case_id, None)
             times = self.arrivals.setdefault(gate, deque())
             times.append(now)
             while times and times[0] <= now - _HOUR:

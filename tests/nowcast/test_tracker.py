@@ -54,3 +54,12 @@ def test_a_live_service_that_cannot_be_reached_exits_2(capsys):
                  "--horizon-h", "1"])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2 and "http://127.0.0.1:9/state: cannot be fetched" in err
+
+
+def test_a_held_truck_announced_again_leaves_the_queue_and_rejoins_if_held_again():
+    tr = StateTracker()
+    tr.hold("z/g", Hold("z/g/l1", "c2", "lane_busy"))
+    tr.arrived("z/g", "c2", 10.0)
+    assert tr.held["z/g"] == {}
+    tr.hold("z/g", Hold("z/g/l1", "c2", "lane_busy"))
+    assert list(tr.held["z/g"]) == ["c2"]
