@@ -225,6 +225,10 @@ def _force_down(device: Any, from_s: float, until_s: float) -> bool:
     failures = getattr(device, "_failures", None)
     if failures is None:
         return False
+    if failures._mttf_s is None:
+        # A device that never fails would never draw its next cycle after this repair
+        # (its process would stay at this one): it gets a next failure beyond any run.
+        failures._mttf_s = 1e15
     failures._down_from, failures._down_until = from_s, until_s
     failures._mode = type(failures._mode).DOWN
     return True

@@ -106,3 +106,17 @@ def test_a_newcomer_forecasts_four_hours_from_the_shipped_snapshot_with_the_inst
     rows = (tmp_path / "out/reform_2014_forecast/forecast.csv").read_text().splitlines()
     gates = {r.split(",")[3] for r in rows[1:] if r.split(",")[2] == "trucks_at_gate"}
     assert len(gates) == 8 and len([r for r in rows if ",trucks_at_gate," in r]) == 8 * 4
+
+
+def test_faulted_lane_devices_go_down_at_the_fork_and_an_unknown_device_is_counted(scenario):
+    doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    cameras = [
+        i for i, d in doc["devices"].items() if d["gate"] == GATE and d["kind"] == "plate_camera"
+    ]
+    for i in cameras:
+        doc["devices"][i] |= {"state": "faulted", "fault": "device_down", "down_s": 600.0}
+    doc["devices"][f"{GATE}/radar-9"] = {"gate": GATE, "kind": "plate_camera", "state": "faulted"}
+    fork = fork_from_snapshot(parse_snapshot(doc), scenario)
+    fc = run_forecast(scenario, fork, 1, 1, pipeline_h=0.5)
+    # The cameras and the Yangshan H986 of the shipped snapshot; the made-up device is counted.
+    assert fc.placed["faults"] == len(cameras) + 1 and fc.placed["faults_unknown"] == 1
