@@ -36,6 +36,7 @@ from ftz_live.ledger_sink import LedgerSink, Reserved
 from ftz_live.metrics import metrics_route
 from ftz_live.passes import PassRegister
 from ftz_live.runtime import LiveGate, build_live_gate, make_device
+from ftz_live.snapshot import StateTracker, publish_state, state_route
 from ftz_live.status import snapshot
 from ftz_live.trace_file import LiveTrace
 from ftz_live.visibility import Visibility
@@ -48,6 +49,7 @@ __all__ = ["EpochClock", "GateService", "SimTime"]
 
 log = logging.getLogger("ftztwin.live")
 _REVIVE_S = 5.0  # how often devices that could not be opened are tried again
+_STATE_S = 10.0  # how often the retained state snapshot is published (nowcast)
 
 
 class EpochClock:
@@ -94,6 +96,7 @@ class GateService:
         self.gates: dict[str, LiveGate] = {}
         self.receivers: list[ArrivalReceiver | ClockReceiver] = []
         self.overloaded = 0  # arrivals refused because the queue was full
+        self.state = StateTracker()  # what GET /state needs beyond the controllers
         for ref, assembly in live.assemblies().items():
             reserving: dict[str, Any] = {}
             if self.reserve:
@@ -109,10 +112,10 @@ class GateService:
                 self.recorder,
                 self.clock,
                 reserve=self.reserve,
-                on_decision=partial(self.visibility.decision, ref),
+                on_decision=partial(self._decided, ref),
                 on_passage=self.ledger_sink,
                 on_discard=partial(self.visibility.discard, ref),
-                on_hold=partial(self.visibility.hold, ref),
+                on_hold=partial(self._held, ref),
                 **reserving,
             )
             gate.on_event = partial(self.visibility.event, ref)
@@ -156,6 +159,14 @@ class GateService:
         }
         params = device_params(self.live, gate_ref, plan.name, plan.number, plan.device_id)
         return make_device(plan, gate_ref, params, common)
+
+    def _decided(self, ref: str, cmd: Any) -> None:
+        self.visibility.decision(ref, cmd)
+        self.state.decided(ref, cmd)
+
+    def _held(self, ref: str, cmd: Any) -> None:
+        self.visibility.hold(ref, cmd)
+        self.state.hold(ref, cmd)
 
     # -- intent before act (the writer thread answers; the loop acts) ----------------------
     def _reserve(self, ref: str, cmd: ReservePass, barrier: str) -> None:
@@ -214,7 +225,7 @@ class GateService:
         """Serve the HTTP endpoint, connect (or keep trying to), activate every device."""
         h = self.live.health
         routes = {"/v1/passes": self.passes.http_post}
-        gets = {"/metrics": metrics_route(self)}
+        gets = {"/metrics": metrics_route(self), "/state": state_route(self)}
         self.health = HealthServer(self.snapshot, h.host, h.port, routes, gets).start()
         if not self._bus.acquire(keep=True):
             log.error(
@@ -236,6 +247,7 @@ class GateService:
             assert self.maintenance is not None
             self.maintenance.start()
         self.started = True
+        publish_state(self)  # retained at once: a subscriber has the state before the first tick
         log.info(
             "gate service started",
             extra={"gates": list(self.gates), "health_port": self.health.port, "hil": self.hil},
@@ -261,7 +273,7 @@ class GateService:
             self.stepper.run(self._stop)
             return
         last_tick = self.clock()
-        last_revive = time.monotonic()
+        last_revive = last_state = time.monotonic()
         while not self._stop.is_set():
             self._wake.wait(0.05)
             self._wake.clear()
@@ -274,6 +286,9 @@ class GateService:
                 last_tick = now
                 for gate in self.gates.values():
                     gate.tick(now)
+            if time.monotonic() - last_state >= _STATE_S:
+                last_state = time.monotonic()
+                publish_state(self)
             if time.monotonic() - last_revive >= _REVIVE_S:
                 last_revive = time.monotonic()
                 self._revive()
@@ -313,6 +328,7 @@ class GateService:
             except queue.Empty:
                 return commands
             t = self.clock() if now is None else now
+            self.state.arrived(a.gate_ref, a.case_id, t)
             gp = (
                 a.gate_pass
                 if a.gate_pass is not None or not a.pass_id

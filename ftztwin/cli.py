@@ -257,6 +257,7 @@ _EXTENSIONS: tuple[str, ...] = (
     "ftztwin.cli_ledger",
     "ftztwin.cli_warmup",
     "ftztwin.cli_calibrate",
+    "ftztwin.cli_forecast",
 )
 
 

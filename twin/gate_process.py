@@ -154,6 +154,9 @@ class GateSite:
     # barrier opens; None: the barrier opens on the controller's word alone.
     passes: Any = None
     held: Counter[str] = field(default_factory=Counter)  # barrier kept down, by reason
+    # A forecast's pre-roll (twin.initial_state): before this time the gate is the
+    # snapshot's, whose trucks are placed at the fork; earlier arrivals count as passed.
+    open_from_s: float = -math.inf
 
 
 def truck_through_gate(
@@ -182,6 +185,8 @@ def pass_gate(
     the same (e.g. a transfer that no electronic fence has watched on its way).
     """
     cid, lanes = truck.case_id, f"{site.ref}/lanes"
+    if env.now < site.open_from_s:
+        return GateDecision(cid, "", Outcome.PASS, ("before_fork",), float(env.now))
     rec.emit(cid, "gate_queue", Lifecycle.WAIT_START, lanes, env.now)
     lane = yield site.lanes.get()
     rec.emit(cid, "gate_queue", Lifecycle.WAIT_STOP, lanes, env.now)

@@ -72,6 +72,7 @@ class Twin:
         recorder: Recorder,
         risk: RiskEngine | None = None,
         controller_factory: Callable[[GateAssembly], Any] | None = None,
+        start_s: float = 0.0,
     ) -> None:
         """Build the world of ``replication`` of ``scenario``; records go to ``recorder``.
 
@@ -80,12 +81,14 @@ class Twin:
         assembly's own (the core's :class:`GateController` in this process).
         Hardware-in-the-loop runs pass a factory whose controllers forward every event to
         a live gate service, which assembles the same gate.
+        ``start_s`` starts the clock there (a forecast forked from a snapshot,
+        :mod:`twin.initial_state`): rosters and arrival profiles read the absolute time.
         """
         self._controller_factory = controller_factory
         self.open_cases = 0  # clearance processes not yet finished
         self.end_s = 0.0  # when the run stopped (seconds), set by run()
         self._emptied: simpy.Event | None = None
-        env = simpy.Environment()
+        env = simpy.Environment(initial_time=start_s)
         streams = Streams(scenario.run.seed, replication)
         if risk is None:
             setup = risk_setup(scenario)
@@ -246,8 +249,11 @@ class Twin:
         """Take a scanner (all units) or a gate (all lanes) out of service for a window."""
         w = self.world
         _, _, what = outage.resource.partition("/")
-        yield w.env.timeout(outage.from_h * 3600.0)
-        duration = (outage.to_h - outage.from_h) * 3600.0
+        # Outage windows are on the scenario clock, which a forked run starts late.
+        yield w.env.timeout(max(0.0, outage.from_h * 3600.0 - w.env.now))
+        duration = max(0.0, outage.to_h * 3600.0 - w.env.now)
+        if duration <= 0:
+            return
         if what == "h986":
             # A broken scanner is not waited for: scan selections are opened instead.
             w.down.add(outage.resource)

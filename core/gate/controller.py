@@ -140,6 +140,11 @@ class GateController:
         """Lanes with a truck whose passage is not decided yet."""
         return tuple(self._pending)
 
+    @property
+    def pending(self) -> dict[str, Passage]:
+        """Lane → its undecided passage (a copy: the nowcast's snapshot reads it)."""
+        return dict(self._pending)
+
     def _on_arrival(self, event: TruckArrived, now: float) -> list[Command]:
         waiting = self._pending.get(event.lane)
         if event.case_id in self._decided or (

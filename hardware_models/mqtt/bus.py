@@ -140,12 +140,15 @@ class MqttBus:
         if last and client is not None:
             client.unsubscribe(topic)
 
-    def publish(self, topic: str, payload: bytes, qos: int = 1) -> bool:
-        """Queue ``payload`` for ``topic``; False if there is no connection to queue it on."""
+    def publish(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> bool:
+        """Queue ``payload`` for ``topic``; False if there is no connection to queue it on.
+
+        ``retain``: the broker keeps it for every later subscriber (the state snapshot).
+        """
         client = self._client
         if client is None:
             return False
-        return client.publish(topic, payload, qos=qos).rc == mqtt.MQTT_ERR_SUCCESS
+        return client.publish(topic, payload, qos=qos, retain=retain).rc == mqtt.MQTT_ERR_SUCCESS
 
     def _start(self) -> mqtt.Client:
         s = self.settings
