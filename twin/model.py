@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
+import mesa
 import simpy
 
 from core.gate import DeviceKind
@@ -72,6 +73,7 @@ class Twin:
         recorder: Recorder,
         risk: RiskEngine | None = None,
         controller_factory: Callable[[GateAssembly], Any] | None = None,
+        keep_closed_ledger: bool = False,
     ) -> None:
         """Build the world of ``replication`` of ``scenario``; records go to ``recorder``.
 
@@ -80,6 +82,8 @@ class Twin:
         assembly's own (the core's :class:`GateController` in this process).
         Hardware-in-the-loop runs pass a factory whose controllers forward every event to
         a live gate service, which assembles the same gate.
+        ``keep_closed_ledger`` keeps written-off shipments in the ledger (for tests that
+        audit the whole ledger after a run); by default only open state is kept.
         """
         self._controller_factory = controller_factory
         self.open_cases = 0  # clearance processes not yet finished
@@ -117,7 +121,7 @@ class Twin:
                 z.id: simpy.Resource(env, capacity=z.inspection_bays) for z in scenario.site.zones
             },
             pairing={p.id: simpy.Resource(env, capacity=1) for p in scenario.site.staff_pools},
-            ledger=LedgerLink(enterprises, risk),
+            ledger=LedgerLink(enterprises, risk, keep_closed_ledger),
         )
         self.world.desk = AnalystDesk(self.world)
         self.world.office = AuditOffice(self.world)
@@ -232,6 +236,10 @@ class Twin:
         # The outbox is delivered once a simulated minute; what the last minute wrote
         # reaches its consumers when the run ends, so nothing stays behind in the store.
         w.ledger.deliver(self.end_s, force=True)
+        # Mesa numbers agents per model in a class-level dict that holds every model ever
+        # built; without this each replication's 400 enterprises outlive it in the process
+        # (the app, sweep workers, a long test session).
+        getattr(mesa.Agent, "_ids", {}).pop(w.enterprises, None)
 
     def _case_left(self, _event: Any) -> None:
         self.open_cases -= 1
