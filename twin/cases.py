@@ -13,6 +13,8 @@ of a record, 24 misclassified heading.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +26,7 @@ from core.gate.iso6346 import with_check_digit
 from core.gate.readings import SealRead
 from core.risk import Declaration, GoodsLine, Procedure
 from ftz_spec import Flow, Scenario
+from ftz_spec.dists import Dist, Exponential, Fixed, LogNormal, Triangular, Uniform
 from twin.enterprises import EnterpriseAgent, EnterpriseModel
 from twin.gate_process import Truck, transfer_plan
 
@@ -69,6 +72,47 @@ class Case:
     truck: Truck
     u: np.ndarray
     times: dict[str, float]
+
+
+Sampler = Callable[[np.random.Generator], float]
+# By identity (a model's hash walks its fields); the entry keeps its distribution alive,
+# so an id is never reused while it is cached. Scenario data: a few dozen per scenario.
+_SAMPLERS: dict[int, tuple[Dist, Sampler]] = {}
+_MAX_SAMPLERS = 512
+
+
+def sampler(dist: Dist) -> Sampler:
+    """Return a draw of ``dist`` with its parameters worked out once.
+
+    It makes the very call :meth:`Dist.sample` makes (same generator method, same
+    arguments), so the stream and every value are unchanged; only the parameter
+    arithmetic (a log-normal's log and square root) is no longer repeated per draw.
+    """
+    hit = _SAMPLERS.get(id(dist))
+    if hit is not None:
+        return hit[1]
+    if len(_SAMPLERS) >= _MAX_SAMPLERS:
+        _SAMPLERS.clear()  # bounded: scenarios edited in a long-lived process (the app)
+    if isinstance(dist, LogNormal):
+        s2 = math.log1p((dist.sd / dist.mean) ** 2)
+        mu, sigma = math.log(dist.mean) - s2 / 2, math.sqrt(s2)
+        f = lambda rng: float(rng.lognormal(mu, sigma))  # noqa: E731
+    elif isinstance(dist, Exponential):
+        mean = dist.mean
+        f = lambda rng: float(rng.exponential(mean))  # noqa: E731
+    elif isinstance(dist, Triangular):
+        lo, mode, hi = dist.low, dist.mode, dist.high
+        f = lambda rng: float(rng.triangular(lo, mode, hi))  # noqa: E731
+    elif isinstance(dist, Uniform):
+        lo, hi = dist.low, dist.high
+        f = lambda rng: float(rng.uniform(lo, hi))  # noqa: E731
+    elif isinstance(dist, Fixed):
+        value = dist.value
+        f = lambda rng: value  # noqa: E731
+    else:
+        f = dist.sample
+    _SAMPLERS[id(dist)] = (dist, f)
+    return f
 
 
 def _plate(u: np.ndarray) -> str:
@@ -178,8 +222,8 @@ def new_case(
     ent.shipped[chapter] = ent.shipped.get(chapter, 0) + 1
     origin = ent.origins[int(u[2] * len(ent.origins))]
     unc = scenario.uncertainties
-    value = unc.enterprises.value_per_truck_cny.sample(rng)
-    weight = max(1.0, unc.enterprises.weight_per_truck_kg.sample(rng))
+    value = sampler(unc.enterprises.value_per_truck_cny)(rng)
+    weight = max(1.0, sampler(unc.enterprises.weight_per_truck_kg)(rng))
     p = ent.violation_probability(chapter)
     violation = violation_kind(scenario, chapter, float(u[4])) if u[3] < p else ""
     taxed = flow.kind in _TAXED
@@ -203,29 +247,29 @@ def new_case(
     other = plate[:-1] + str((int(plate[-1]) + 1 + int(u[9] * 9)) % 10)
     t = unc.times
     times = {
-        "auto_check": t.auto_check_s.sample(rng),
-        "manual_check": t.manual_check_s.sample(rng),
-        "manual_post": t.manual_post_s.sample(rng),
-        "doc_review": t.doc_review_min.sample(rng) * 60.0,
-        "doc_review_paperless": t.doc_review_paperless_min.sample(rng) * 60.0,
-        "paper_delivery": t.paper_delivery_h.sample(rng) * 3600.0,
-        "approval": t.approval_level_min.sample(rng) * 60.0,
-        "handoff": t.approval_handoff_h.sample(rng) * 3600.0,
-        "scan": t.scan_s.sample(rng),
-        "image_analysis": t.image_analysis_min.sample(rng) * 60.0,
-        "physical": t.physical_inspection_min.sample(rng) * 60.0,
-        "escort": t.transfer_escort_min.sample(rng) * 60.0,
+        "auto_check": sampler(t.auto_check_s)(rng),
+        "manual_check": sampler(t.manual_check_s)(rng),
+        "manual_post": sampler(t.manual_post_s)(rng),
+        "doc_review": sampler(t.doc_review_min)(rng) * 60.0,
+        "doc_review_paperless": sampler(t.doc_review_paperless_min)(rng) * 60.0,
+        "paper_delivery": sampler(t.paper_delivery_h)(rng) * 3600.0,
+        "approval": sampler(t.approval_level_min)(rng) * 60.0,
+        "handoff": sampler(t.approval_handoff_h)(rng) * 3600.0,
+        "scan": sampler(t.scan_s)(rng),
+        "image_analysis": sampler(t.image_analysis_min)(rng) * 60.0,
+        "physical": sampler(t.physical_inspection_min)(rng) * 60.0,
+        "escort": sampler(t.transfer_escort_min)(rng) * 60.0,
         "late_filing": float(u[10]) * 72 * 3600.0,  # filed within 3 days of entry (assumption)
-        "prearrival_review": t.prearrival_review_min.sample(rng) * 60.0,
-        "record_review": t.record_filing_review_min.sample(rng) * 60.0,
-        "tax_review": t.tax_review_min.sample(rng) * 60.0,
-        "duty_payment": t.duty_payment_h.sample(rng) * 3600.0,
-        "port_transit": t.port_transit_h.sample(rng) * 3600.0,
-        "desk_check": t.desk_check_h.sample(rng) * 3600.0,
-        "agency_single_window": t.agency_response_single_window_h.sample(rng) * 3600.0,
+        "prearrival_review": sampler(t.prearrival_review_min)(rng) * 60.0,
+        "record_review": sampler(t.record_filing_review_min)(rng) * 60.0,
+        "tax_review": sampler(t.tax_review_min)(rng) * 60.0,
+        "duty_payment": sampler(t.duty_payment_h)(rng) * 3600.0,
+        "port_transit": sampler(t.port_transit_h)(rng) * 3600.0,
+        "desk_check": sampler(t.desk_check_h)(rng) * 3600.0,
+        "agency_single_window": sampler(t.agency_response_single_window_h)(rng) * 3600.0,
     }
     for i in range(unc.filing.max_agencies):  # one answer per agency filed separately
-        times[f"agency_{i}"] = t.agency_response_h.sample(rng) * 3600.0
+        times[f"agency_{i}"] = sampler(t.agency_response_h)(rng) * 3600.0
     truck = _truck(
         case_id, flow, plate, other if swapped else plate, weight, u, times, ent, chapter,
         transfer_plan(scenario, flow),
