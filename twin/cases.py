@@ -115,6 +115,45 @@ def sampler(dist: Dist) -> Sampler:
     return f
 
 
+_TIMES = (  # (case time, scenario field, to seconds), drawn in this order for every case
+    ("auto_check", "auto_check_s", 1.0),
+    ("manual_check", "manual_check_s", 1.0),
+    ("manual_post", "manual_post_s", 1.0),
+    ("doc_review", "doc_review_min", 60.0),
+    ("doc_review_paperless", "doc_review_paperless_min", 60.0),
+    ("paper_delivery", "paper_delivery_h", 3600.0),
+    ("approval", "approval_level_min", 60.0),
+    ("handoff", "approval_handoff_h", 3600.0),
+    ("scan", "scan_s", 1.0),
+    ("image_analysis", "image_analysis_min", 60.0),
+    ("physical", "physical_inspection_min", 60.0),
+    ("escort", "transfer_escort_min", 60.0),
+    ("prearrival_review", "prearrival_review_min", 60.0),
+    ("record_review", "record_filing_review_min", 60.0),
+    ("tax_review", "tax_review_min", 60.0),
+    ("duty_payment", "duty_payment_h", 3600.0),
+    ("port_transit", "port_transit_h", 3600.0),
+    ("desk_check", "desk_check_h", 3600.0),
+    ("agency_single_window", "agency_response_single_window_h", 3600.0),
+)
+_PLANS: dict[int, tuple[Any, tuple[tuple[str, Sampler, float], ...]]] = {}
+
+
+def _time_plan(unc: Any) -> tuple[tuple[str, Sampler, float], ...]:
+    """The draws of a case's times for these uncertainties, worked out once per scenario."""
+    hit = _PLANS.get(id(unc))
+    if hit is not None:
+        return hit[1]
+    if len(_PLANS) >= _MAX_SAMPLERS:
+        _PLANS.clear()
+    t = unc.times
+    plan = tuple((name, sampler(getattr(t, field)), scale) for name, field, scale in _TIMES)
+    agency = sampler(t.agency_response_h)  # one answer per agency filed separately
+    plan += tuple((f"agency_{i}", agency, 3600.0) for i in range(unc.filing.max_agencies))
+    _PLANS[id(unc)] = (unc, plan)
+    return plan
+
+
 def _plate(u: np.ndarray) -> str:
     digits = "".join(str(int(x * 10) % 10) for x in u[3:8])
     return _PROVINCES[int(u[0] * len(_PROVINCES))] + _LETTERS[int(u[1] * len(_LETTERS))] + digits
@@ -222,8 +261,8 @@ def new_case(
     ent.shipped[chapter] = ent.shipped.get(chapter, 0) + 1
     origin = ent.origins[int(u[2] * len(ent.origins))]
     unc = scenario.uncertainties
-    value = sampler(unc.enterprises.value_per_truck_cny)(rng)
-    weight = max(1.0, sampler(unc.enterprises.weight_per_truck_kg)(rng))
+    value = unc.enterprises.value_per_truck_cny.sample(rng)
+    weight = max(1.0, unc.enterprises.weight_per_truck_kg.sample(rng))
     p = ent.violation_probability(chapter)
     violation = violation_kind(scenario, chapter, float(u[4])) if u[3] < p else ""
     taxed = flow.kind in _TAXED
@@ -245,31 +284,8 @@ def new_case(
     plate = _plate(u[8:])
     swapped = u[7] < unc.plate_mismatch_rate
     other = plate[:-1] + str((int(plate[-1]) + 1 + int(u[9] * 9)) % 10)
-    t = unc.times
-    times = {
-        "auto_check": sampler(t.auto_check_s)(rng),
-        "manual_check": sampler(t.manual_check_s)(rng),
-        "manual_post": sampler(t.manual_post_s)(rng),
-        "doc_review": sampler(t.doc_review_min)(rng) * 60.0,
-        "doc_review_paperless": sampler(t.doc_review_paperless_min)(rng) * 60.0,
-        "paper_delivery": sampler(t.paper_delivery_h)(rng) * 3600.0,
-        "approval": sampler(t.approval_level_min)(rng) * 60.0,
-        "handoff": sampler(t.approval_handoff_h)(rng) * 3600.0,
-        "scan": sampler(t.scan_s)(rng),
-        "image_analysis": sampler(t.image_analysis_min)(rng) * 60.0,
-        "physical": sampler(t.physical_inspection_min)(rng) * 60.0,
-        "escort": sampler(t.transfer_escort_min)(rng) * 60.0,
-        "late_filing": float(u[10]) * 72 * 3600.0,  # filed within 3 days of entry (assumption)
-        "prearrival_review": sampler(t.prearrival_review_min)(rng) * 60.0,
-        "record_review": sampler(t.record_filing_review_min)(rng) * 60.0,
-        "tax_review": sampler(t.tax_review_min)(rng) * 60.0,
-        "duty_payment": sampler(t.duty_payment_h)(rng) * 3600.0,
-        "port_transit": sampler(t.port_transit_h)(rng) * 3600.0,
-        "desk_check": sampler(t.desk_check_h)(rng) * 3600.0,
-        "agency_single_window": sampler(t.agency_response_single_window_h)(rng) * 3600.0,
-    }
-    for i in range(unc.filing.max_agencies):  # one answer per agency filed separately
-        times[f"agency_{i}"] = sampler(t.agency_response_h)(rng) * 3600.0
+    times = {name: draw(rng) * scale for name, draw, scale in _time_plan(unc)}
+    times["late_filing"] = float(u[10]) * 72 * 3600.0  # within 3 days of entry (assumption)
     truck = _truck(
         case_id, flow, plate, other if swapped else plate, weight, u, times, ent, chapter,
         transfer_plan(scenario, flow),
