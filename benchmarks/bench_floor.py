@@ -16,6 +16,7 @@ The floor is core + SimPy; ``twin ÷ floor`` is what the twin's own plumbing cos
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable
@@ -62,10 +63,9 @@ def _record(objects: dict[Any, Any], log: list[Call]) -> None:
                 finally:
                     depth[0] -= 1
 
-            try:
+            # An object with slots or a read-only attribute: not a command, left as it is.
+            with contextlib.suppress(AttributeError, TypeError):
                 setattr(obj, name, functools.wraps(real)(wrapper))
-            except (AttributeError, TypeError):  # slots or read-only: not a command
-                pass
 
 
 def _objects(twin: Twin) -> dict[Any, Any]:
@@ -119,7 +119,7 @@ def replay(sc: Any, log: list[Call]) -> tuple[float, int]:
     for fn, a, kw in calls:
         try:
             fn(*a, **kw)
-        except Exception:  # noqa: BLE001 - the twin's refused commands are refused again
+        except Exception:  # the twin's refused commands are refused again
             errors += 1
     return time.process_time() - t0, errors
 
