@@ -78,7 +78,7 @@ Sampler = Callable[[np.random.Generator], float]
 # By identity (a model's hash walks its fields); the entry keeps its distribution alive,
 # so an id is never reused while it is cached. Scenario data: a few dozen per scenario.
 _SAMPLERS: dict[int, tuple[Dist, Sampler]] = {}
-_MAX_SAMPLERS = 512
+_MAX_SAMPLERS = 64  # entries per cache; each may keep its scenario alive
 
 
 def sampler(dist: Dist) -> Sampler:
@@ -151,6 +151,26 @@ def _time_plan(unc: Any) -> tuple[tuple[str, Sampler, float], ...]:
     agency = sampler(t.agency_response_h)  # one answer per agency filed separately
     plan += tuple((f"agency_{i}", agency, 3600.0) for i in range(unc.filing.max_agencies))
     _PLANS[id(unc)] = (unc, plan)
+    return plan
+
+
+_TRANSFERS: dict[tuple[int, int], tuple[Scenario, Flow, Any]] = {}
+
+
+def _transfer(scenario: Scenario, flow: Flow) -> Any:
+    """The flow's declared route and true track (the same for each of its trucks), once.
+
+    Both are immutable, so every truck of the flow shares them; building the track (a fix
+    every 30 s over the bridge) was a third of the cost of drawing a case.
+    """
+    key = (id(scenario), id(flow))  # the entry keeps both alive: ids are not reused
+    hit = _TRANSFERS.get(key)
+    if hit is not None:
+        return hit[2]
+    if len(_TRANSFERS) >= _MAX_SAMPLERS:
+        _TRANSFERS.clear()
+    plan = transfer_plan(scenario, flow)
+    _TRANSFERS[key] = (scenario, flow, plan)
     return plan
 
 
@@ -288,6 +308,6 @@ def new_case(
     times["late_filing"] = float(u[10]) * 72 * 3600.0  # within 3 days of entry (assumption)
     truck = _truck(
         case_id, flow, plate, other if swapped else plate, weight, u, times, ent, chapter,
-        transfer_plan(scenario, flow),
+        _transfer(scenario, flow),
     )  # fmt: skip
     return Case(case_id, flow, ent, decl, chapter, true_value, violation, at_stake, truck, u, times)

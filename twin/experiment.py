@@ -161,7 +161,9 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["twin.experiment"])
+        # "__main__" too: the server loads the parent's main module (the ftztwin script, the
+        # app) once, so a forked worker does not import it again.
+        ctx.set_forkserver_preload(["__main__", "twin.experiment"])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm)
     _POOLS[workers] = pool
     return pool
