@@ -13,6 +13,7 @@ guard pass uses: a second use of a pass leg is an error, never a silent overwrit
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -25,6 +26,10 @@ from core.ledger.review import ReviewRecord
 __all__ = ["MemoryStore"]
 
 _USED = {PassState.PASSED}
+# Used passes remembered after their shipment is retired: about 15 hours of the four
+# zones' traffic. A pass shown again later than that is refused all the same, as
+# unknown rather than as used (the barrier stays down either way).
+_TOMBSTONES = 4096
 
 
 class MemoryStore:
@@ -41,7 +46,8 @@ class MemoryStore:
         self._keys: dict[str, int] = {}  # idempotency key → seq of its leg 0
         self._by_line: dict[tuple[str, int], dict[int, None]] = {}  # seqs in order
         self.retired = 0  # closed shipments dropped by retire_shipment
-        self._used_passes: dict[str, tuple[str, ...]] = {}  # retired pass → its gates
+        # Retired pass → its gates, the latest _TOMBSTONES only (oldest forgotten first).
+        self._used_passes: OrderedDict[str, tuple[str, ...]] = OrderedDict()
         self._gate_runs: dict[tuple[str, ...], tuple[str, ...]] = {}  # shared tuples
         self._docs: dict[str, dict[str, object]] = {}
         self.events: list[tuple[float, object]] = []  # the outbox, from seq _dropped + 1
@@ -182,7 +188,8 @@ class MemoryStore:
         dropped and ``retired`` counts it: memory stays level however long the run.
         Kept: books, balances, the audit trail, tax bills (open until paid) and each
         pass's final status, so a reuse of the pass is still refused as used, not as
-        unknown (only its gates are kept; :meth:`docs` no longer lists it). ``also``
+        unknown (only its gates are kept, for the latest 4,096 retired passes; :meth:`docs`
+        no longer lists it). ``also``
         names further (kind, id) documents of the shipment to drop (its bill of lading).
         A list not written off, or a pass not used up, is left untouched.
         """
@@ -209,6 +216,8 @@ class MemoryStore:
                 ps = passes.pop(pid)
                 gates = self._gate_runs.setdefault(ps.gates, ps.gates)
                 self._used_passes[pid] = gates
+                if len(self._used_passes) > _TOMBSTONES:
+                    self._used_passes.popitem(last=False)
             for kind in ("list", "written_off", "transfer"):
                 docs.get(kind, {}).pop(list_id, None)
             for kind, doc_id in also:

@@ -43,7 +43,7 @@ def test_a_dropped_shipments_pass_is_still_refused_as_used() -> None:
     twin.run()
     link = twin.world.ledger
     store = link.ledger.store
-    pass_id = next(iter(store._used_passes))  # type: ignore[attr-defined]
+    pass_id = next(reversed(store._used_passes))  # type: ignore[attr-defined]
     status = link.ledger.passes.pass_status(pass_id)
     assert status is not None and status.state is PassState.PASSED
     r = link.reserve(pass_id, "again", "沪A00000", status.gates[-1], twin.end_s)
