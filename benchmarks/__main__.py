@@ -1,6 +1,10 @@
 """Run every benchmark module and write ``benchmarks/results.json`` and ``results.md``.
 
 Usage: ``python -m benchmarks [NAME ...]`` where NAME filters modules (``risk``, ``gate``).
+
+Each group prints its wall time and its CPU time (this process and the children it
+waited for): on a shared machine the CPU time says what the group cost, the wall time
+how long it took among the others. Each group is meant to stay near two minutes.
 """
 
 from __future__ import annotations
@@ -8,11 +12,18 @@ from __future__ import annotations
 import importlib
 import json
 import platform
+import resource
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # probes, pools that exited
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main(argv: list[str]) -> int:
@@ -24,7 +35,7 @@ def main(argv: list[str]) -> int:
         if wanted and area not in wanted:
             continue
         print(f"== {area}", flush=True)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         mod = importlib.import_module(f"benchmarks.{stem}")
         for r in mod.run():
             d = r.as_dict()
@@ -37,7 +48,11 @@ def main(argv: list[str]) -> int:
                 else f" (target {'≥' if r.higher_is_better else '≤'} {r.target:g})"
             )
             print(f"   {r.name:45s} {r.value:14.4g} {r.unit}{tgt} {flag}", flush=True)
-        print(f"   [{time.perf_counter() - t0:.1f} s]", flush=True)
+        wall, cpu = time.perf_counter() - t0, _cpu() - c0
+        print(f"   [{wall:.1f} s wall, {cpu:.1f} s CPU]", flush=True)
+        for d in rows:
+            if d["group"] == area:
+                d["group_wall_s"], d["group_cpu_s"] = round(wall, 2), round(cpu, 2)
     meta = {
         "python": sys.version.split()[0],
         "machine": platform.machine(),

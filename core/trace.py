@@ -53,6 +53,7 @@ class TraceRecord:
 
 
 Sink = Callable[[TraceRecord], None]
+_EMPTY: Mapping[str, AttrValue] = MappingProxyType({})  # shared: records without attributes
 
 
 class Recorder:
@@ -74,6 +75,8 @@ class Recorder:
         """Record one lifecycle transition."""
         # float(): SimPy's clock becomes a numpy float once a numpy draw enters a timeout;
         # records and the event log keep plain floats.
-        rec = TraceRecord(case_id, activity, lifecycle, resource, float(time_s), dict(attrs or {}))
+        rec = TraceRecord(
+            case_id, activity, lifecycle, resource, float(time_s), dict(attrs) if attrs else _EMPTY
+        )
         for sink in self.sinks:
             sink(rec)

@@ -13,15 +13,23 @@ guard pass uses: a second use of a pass leg is an error, never a silent overwrit
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from core.ledger.lists import DeclarationDoc, ListStatus, WriteOffState
 from core.ledger.model import Account, Entry, Line, LineBalance
 from core.ledger.outbox_item import OutboxItem
-from core.ledger.passes import PassUse
+from core.ledger.passes import GatePassFiling, PassState, PassStatus, PassUse
 from core.ledger.review import ReviewRecord
 
 __all__ = ["MemoryStore"]
+
+_USED = {PassState.PASSED}
+# Used passes remembered after their shipment is retired: about 15 hours of the four
+# zones' traffic. A pass shown again later than that is refused all the same, as
+# unknown rather than as used (the barrier stays down either way).
+_TOMBSTONES = 4096
 
 
 class MemoryStore:
@@ -33,9 +41,14 @@ class MemoryStore:
         self._accounts: dict[str, Account] = {}
         self._lines: dict[tuple[str, int], Line] = {}
         self._balances: dict[tuple[str, int], LineBalance] = {}
-        self._entries: list[Entry] = []
-        self._keys: dict[str, int] = {}
-        self._by_line: dict[tuple[str, int], list[int]] = {}
+        self._entries: dict[int, Entry] = {}  # by seq; retired shipments leave gaps
+        self._seq = 0
+        self._keys: dict[str, int] = {}  # idempotency key → seq of its leg 0
+        self._by_line: dict[tuple[str, int], dict[int, None]] = {}  # seqs in order
+        self.retired = 0  # closed shipments dropped by retire_shipment
+        # Retired pass → its gates, the latest _TOMBSTONES only (oldest forgotten first).
+        self._used_passes: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._gate_runs: dict[tuple[str, ...], tuple[str, ...]] = {}  # shared tuples
         self._docs: dict[str, dict[str, object]] = {}
         self.events: list[tuple[float, object]] = []  # the outbox, from seq _dropped + 1
         self._dropped = 0
@@ -78,24 +91,29 @@ class MemoryStore:
 
     def get_entry(self, key: str) -> Entry | None:
         """Return the leg-0 entry of ``key``, or None."""
-        i = self._keys.get(key)
-        return None if i is None else self._entries[i]
+        seq = self._keys.get(key)
+        return None if seq is None else self._entries.get(seq)
 
     def get_entry_by_seq(self, seq: int) -> Entry | None:
         """Return entry ``seq``, or None."""
-        return self._entries[seq - 1] if 0 < seq <= len(self._entries) else None
+        return self._entries.get(seq)
 
     def last_seq(self) -> int:
         """Return the highest seq."""
-        return len(self._entries)
+        return self._seq
 
     def line_entries(self, account_id: str, item_no: int) -> list[Entry]:
         """Return the line's entries in seq order."""
-        return [self._entries[i] for i in self._by_line.get((account_id, item_no), ())]
+        return [self._entries[s] for s in self._by_line.get((account_id, item_no), ())]
 
     def get_doc(self, kind: str, doc_id: str) -> object | None:
-        """Return a document, or None."""
-        return self._docs.get(kind, {}).get(doc_id)
+        """Return a document, or None (a retired pass: its final status, rebuilt)."""
+        d = self._docs.get(kind, {}).get(doc_id)
+        if d is None and kind == "gate_pass" and doc_id in self._used_passes:
+            gates = self._used_passes[doc_id]
+            filing = GatePassFiling(doc_id, "", ())
+            return PassStatus(filing, PassState.PASSED, len(gates), "", gates)
+        return d
 
     def docs(self, kind: str) -> list[object]:
         """Return a kind's documents in id order."""
@@ -119,13 +137,13 @@ class MemoryStore:
     def append_entries(self, entries: Sequence[Entry]) -> None:
         """Append entries; a seq out of order is a bug, so it fails loudly."""
         for e in entries:
-            if e.seq != len(self._entries) + 1:
-                raise RuntimeError(f"entry seq={e.seq} after {len(self._entries)}")
-            i = len(self._entries)
-            self._entries.append(e)
+            if e.seq != self._seq + 1:
+                raise RuntimeError(f"entry seq={e.seq} after {self._seq}")
+            self._seq = e.seq
+            self._entries[e.seq] = e
             if e.leg == 0:
-                self._keys[e.key] = i
-            self._by_line.setdefault((e.account_id, e.item_no), []).append(i)
+                self._keys[e.key] = e.seq
+            self._by_line.setdefault((e.account_id, e.item_no), {})[e.seq] = None
 
     def put_doc(self, kind: str, doc_id: str, doc: object) -> None:
         """Insert or replace a document."""
@@ -159,6 +177,67 @@ class MemoryStore:
         if low > self._dropped:
             del self.events[: low - self._dropped]
             self._dropped = low
+
+    # -- keeping only open state (the twin) ------------------------------------------
+    def retire_shipment(self, list_id: str, also: Sequence[tuple[str, str]] = ()) -> bool:
+        """Drop a written-off list and what only it needed; True if it was dropped.
+
+        A simulation posts tens of thousands of shipments and reads back only the open
+        ones, so once a list is written off (状态 2) and its passes are used up, its
+        documents, entries (pending and posted legs), reservations and pass uses are
+        dropped and ``retired`` counts it: memory stays level however long the run.
+        Kept: books, balances, the audit trail, tax bills (open until paid) and each
+        pass's final status, so a reuse of the pass is still refused as used, not as
+        unknown (only its gates are kept, for the latest 4,096 retired passes; :meth:`docs`
+        no longer lists it). ``also``
+        names further (kind, id) documents of the shipment to drop (its bill of lading).
+        A list not written off, or a pass not used up, is left untouched.
+        """
+        with self._lock:
+            docs = self._docs
+            st = docs.get("list", {}).get(list_id)
+            if not isinstance(st, ListStatus) or st.state is not WriteOffState.WRITTEN_OFF:
+                return False
+            passes, pass_ids = docs.get("gate_pass", {}), st.passes
+            for pid in pass_ids:
+                ps = passes.get(pid)
+                if not isinstance(ps, PassStatus) or ps.pending or ps.state not in _USED:
+                    return False
+            for ln in st.bonded_list.lines:
+                for suffix in ("", "/post", "/void"):
+                    self._drop_entries(f"{list_id}#{ln.item_no}{suffix}")
+            for pid in pass_ids:
+                for leg in (1, 2):
+                    use = self._uses.pop((pid, leg), None)
+                    if use is not None:
+                        self._use_passages.discard(use.passage_id)
+                        docs.get("reservation", {}).pop(use.passage_id, None)
+            for pid in pass_ids:
+                ps = passes.pop(pid)
+                gates = self._gate_runs.setdefault(ps.gates, ps.gates)
+                self._used_passes[pid] = gates
+                if len(self._used_passes) > _TOMBSTONES:
+                    self._used_passes.popitem(last=False)
+            for kind in ("list", "written_off", "transfer"):
+                docs.get(kind, {}).pop(list_id, None)
+            for kind, doc_id in also:
+                docs.get(kind, {}).pop(doc_id, None)
+            decls = docs.get("declaration", {})
+            d = decls.get(st.declaration_id) if st.declaration_id else None
+            if isinstance(d, DeclarationDoc) and d.released and d.list_ids == (list_id,):
+                del decls[st.declaration_id]
+            self.retired += 1
+            return True
+
+    def _drop_entries(self, key: str) -> None:
+        seq = self._keys.pop(key, None)
+        while seq is not None:
+            e = self._entries.get(seq)
+            if e is None or e.key != key:
+                return
+            del self._entries[seq]
+            self._by_line.get((e.account_id, e.item_no), {}).pop(seq, None)
+            seq += 1  # a transfer's receiving leg follows its leg 0
 
     def append_audit(self, records: Sequence[ReviewRecord]) -> None:
         """Append audit records."""

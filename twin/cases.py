@@ -13,6 +13,8 @@ of a record, 24 misclassified heading.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +26,7 @@ from core.gate.iso6346 import with_check_digit
 from core.gate.readings import SealRead
 from core.risk import Declaration, GoodsLine, Procedure
 from ftz_spec import Flow, Scenario
+from ftz_spec.dists import Dist, Exponential, Fixed, LogNormal, Triangular, Uniform
 from twin.enterprises import EnterpriseAgent, EnterpriseModel
 from twin.gate_process import Truck, transfer_plan
 
@@ -69,6 +72,106 @@ class Case:
     truck: Truck
     u: np.ndarray
     times: dict[str, float]
+
+
+Sampler = Callable[[np.random.Generator], float]
+# By identity (a model's hash walks its fields); the entry keeps its distribution alive,
+# so an id is never reused while it is cached. Scenario data: a few dozen per scenario.
+_SAMPLERS: dict[int, tuple[Dist, Sampler]] = {}
+_MAX_SAMPLERS = 64  # entries per cache; each may keep its scenario alive
+
+
+def sampler(dist: Dist) -> Sampler:
+    """Return a draw of ``dist`` with its parameters worked out once.
+
+    It makes the very call :meth:`Dist.sample` makes (same generator method, same
+    arguments), so the stream and every value are unchanged; only the parameter
+    arithmetic (a log-normal's log and square root) is no longer repeated per draw.
+    """
+    hit = _SAMPLERS.get(id(dist))
+    if hit is not None:
+        return hit[1]
+    if len(_SAMPLERS) >= _MAX_SAMPLERS:
+        _SAMPLERS.clear()  # bounded: scenarios edited in a long-lived process (the app)
+    if isinstance(dist, LogNormal):
+        s2 = math.log1p((dist.sd / dist.mean) ** 2)
+        mu, sigma = math.log(dist.mean) - s2 / 2, math.sqrt(s2)
+        f = lambda rng: float(rng.lognormal(mu, sigma))  # noqa: E731
+    elif isinstance(dist, Exponential):
+        mean = dist.mean
+        f = lambda rng: float(rng.exponential(mean))  # noqa: E731
+    elif isinstance(dist, Triangular):
+        lo, mode, hi = dist.low, dist.mode, dist.high
+        f = lambda rng: float(rng.triangular(lo, mode, hi))  # noqa: E731
+    elif isinstance(dist, Uniform):
+        lo, hi = dist.low, dist.high
+        f = lambda rng: float(rng.uniform(lo, hi))  # noqa: E731
+    elif isinstance(dist, Fixed):
+        value = dist.value
+        f = lambda rng: value  # noqa: E731
+    else:
+        f = dist.sample
+    _SAMPLERS[id(dist)] = (dist, f)
+    return f
+
+
+_TIMES = (  # (case time, scenario field, to seconds), drawn in this order for every case
+    ("auto_check", "auto_check_s", 1.0),
+    ("manual_check", "manual_check_s", 1.0),
+    ("manual_post", "manual_post_s", 1.0),
+    ("doc_review", "doc_review_min", 60.0),
+    ("doc_review_paperless", "doc_review_paperless_min", 60.0),
+    ("paper_delivery", "paper_delivery_h", 3600.0),
+    ("approval", "approval_level_min", 60.0),
+    ("handoff", "approval_handoff_h", 3600.0),
+    ("scan", "scan_s", 1.0),
+    ("image_analysis", "image_analysis_min", 60.0),
+    ("physical", "physical_inspection_min", 60.0),
+    ("escort", "transfer_escort_min", 60.0),
+    ("prearrival_review", "prearrival_review_min", 60.0),
+    ("record_review", "record_filing_review_min", 60.0),
+    ("tax_review", "tax_review_min", 60.0),
+    ("duty_payment", "duty_payment_h", 3600.0),
+    ("port_transit", "port_transit_h", 3600.0),
+    ("desk_check", "desk_check_h", 3600.0),
+    ("agency_single_window", "agency_response_single_window_h", 3600.0),
+)
+_PLANS: dict[int, tuple[Any, tuple[tuple[str, Sampler, float], ...]]] = {}
+
+
+def _time_plan(unc: Any) -> tuple[tuple[str, Sampler, float], ...]:
+    """The draws of a case's times for these uncertainties, worked out once per scenario."""
+    hit = _PLANS.get(id(unc))
+    if hit is not None:
+        return hit[1]
+    if len(_PLANS) >= _MAX_SAMPLERS:
+        _PLANS.clear()
+    t = unc.times
+    plan = tuple((name, sampler(getattr(t, field)), scale) for name, field, scale in _TIMES)
+    agency = sampler(t.agency_response_h)  # one answer per agency filed separately
+    plan += tuple((f"agency_{i}", agency, 3600.0) for i in range(unc.filing.max_agencies))
+    _PLANS[id(unc)] = (unc, plan)
+    return plan
+
+
+_TRANSFERS: dict[tuple[int, int], tuple[Scenario, Flow, Any]] = {}
+
+
+def _transfer(scenario: Scenario, flow: Flow) -> Any:
+    """The flow's declared route and true track (the same for each of its trucks), once.
+
+    Both are immutable, so every truck of the flow shares them; building the track (a fix
+    every 30 s over the bridge) was a third of the cost of drawing a case.
+    """
+    key = (id(scenario), id(flow))  # the entry keeps both alive: ids are not reused
+    hit = _TRANSFERS.get(key)
+    if hit is not None:
+        return hit[2]
+    if len(_TRANSFERS) >= _MAX_SAMPLERS:
+        _TRANSFERS.clear()
+    plan = transfer_plan(scenario, flow)
+    _TRANSFERS[key] = (scenario, flow, plan)
+    return plan
 
 
 def _plate(u: np.ndarray) -> str:
@@ -201,33 +304,10 @@ def new_case(
     plate = _plate(u[8:])
     swapped = u[7] < unc.plate_mismatch_rate
     other = plate[:-1] + str((int(plate[-1]) + 1 + int(u[9] * 9)) % 10)
-    t = unc.times
-    times = {
-        "auto_check": t.auto_check_s.sample(rng),
-        "manual_check": t.manual_check_s.sample(rng),
-        "manual_post": t.manual_post_s.sample(rng),
-        "doc_review": t.doc_review_min.sample(rng) * 60.0,
-        "doc_review_paperless": t.doc_review_paperless_min.sample(rng) * 60.0,
-        "paper_delivery": t.paper_delivery_h.sample(rng) * 3600.0,
-        "approval": t.approval_level_min.sample(rng) * 60.0,
-        "handoff": t.approval_handoff_h.sample(rng) * 3600.0,
-        "scan": t.scan_s.sample(rng),
-        "image_analysis": t.image_analysis_min.sample(rng) * 60.0,
-        "physical": t.physical_inspection_min.sample(rng) * 60.0,
-        "escort": t.transfer_escort_min.sample(rng) * 60.0,
-        "late_filing": float(u[10]) * 72 * 3600.0,  # filed within 3 days of entry (assumption)
-        "prearrival_review": t.prearrival_review_min.sample(rng) * 60.0,
-        "record_review": t.record_filing_review_min.sample(rng) * 60.0,
-        "tax_review": t.tax_review_min.sample(rng) * 60.0,
-        "duty_payment": t.duty_payment_h.sample(rng) * 3600.0,
-        "port_transit": t.port_transit_h.sample(rng) * 3600.0,
-        "desk_check": t.desk_check_h.sample(rng) * 3600.0,
-        "agency_single_window": t.agency_response_single_window_h.sample(rng) * 3600.0,
-    }
-    for i in range(unc.filing.max_agencies):  # one answer per agency filed separately
-        times[f"agency_{i}"] = t.agency_response_h.sample(rng) * 3600.0
+    times = {name: draw(rng) * scale for name, draw, scale in _time_plan(unc)}
+    times["late_filing"] = float(u[10]) * 72 * 3600.0  # within 3 days of entry (assumption)
     truck = _truck(
         case_id, flow, plate, other if swapped else plate, weight, u, times, ent, chapter,
-        transfer_plan(scenario, flow),
+        _transfer(scenario, flow),
     )  # fmt: skip
     return Case(case_id, flow, ent, decl, chapter, true_value, violation, at_stake, truck, u, times)

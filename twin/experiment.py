@@ -12,6 +12,7 @@ not depend on how many ran at once.
 
 from __future__ import annotations
 
+import atexit
 import math
 import multiprocessing
 import os
@@ -43,6 +44,7 @@ __all__ = [
     "run_replication",
     "run_to_precision",
     "summarise",
+    "worker_pool",
 ]
 
 
@@ -134,15 +136,49 @@ def _log_path(scenario: Scenario, folder: Path | None, r: int) -> Path | None:
     return folder / f"events_rep{r:03d}.csv"
 
 
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _warm() -> None:
+    """Import the twin in a new worker, before its first task."""
+    import twin.model  # noqa: F401
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that start once and serve every later run.
+
+    Starting a worker costs about two seconds of CPU (a fresh interpreter importing the
+    project), more than a short replication; so workers are kept for the life of the
+    process (the app, a sweep, a test session) and shut down at exit. A replication
+    leaves nothing behind in its worker (:meth:`twin.model.Twin.run`), so a reused worker
+    gives the same bytes as a new one. Workers fork from a server process that imported
+    the twin once ("forkserver", where the platform has it): free of the parent's threads
+    (Streamlit, Dask) and locks like "spawn", without each worker importing it again.
+    """
+    pool = _POOLS.get(workers)
+    if pool is not None and not getattr(pool, "_broken", False):
+        return pool
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        # "__main__" too: the server loads the parent's main module (the ftztwin script, the
+        # app) once, so a forked worker does not import it again.
+        ctx.set_forkserver_preload(["__main__", "twin.experiment"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm)
+    _POOLS[workers] = pool
+    return pool
+
+
+@atexit.register
+def _shutdown_pools() -> None:
+    for pool in _POOLS.values():
+        pool.shutdown(wait=True, cancel_futures=True)
+    _POOLS.clear()
+
+
 @contextmanager
 def _pool(workers: int) -> Iterator[Executor | None]:
-    if workers <= 1:
-        yield None
-        return
-    # "spawn" keeps workers free of the parent's threads (Streamlit, Dask) and locks.
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        yield pool
+    yield None if workers <= 1 else worker_pool(workers)
 
 
 def _run_batch(

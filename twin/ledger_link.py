@@ -77,9 +77,21 @@ _CLOSED_REASON = {
 class LedgerLink:
     """Posts the twin's shipments to an in-memory ledger and counts what it refuses."""
 
-    def __init__(self, enterprises: EnterpriseModel, risk: RiskEngine | None = None) -> None:
-        """Keep books for ``enterprises``; feed ledger findings to ``risk`` if given."""
-        self.ledger = Ledger(MemoryStore(consumers=("risk", "monitoring")))
+    def __init__(
+        self,
+        enterprises: EnterpriseModel,
+        risk: RiskEngine | None = None,
+        keep_closed: bool = False,
+    ) -> None:
+        """Keep books for ``enterprises``; feed ledger findings to ``risk`` if given.
+
+        A written-off shipment is dropped from the store once monitoring has seen it
+        (its counts stay in :attr:`monitoring`), so memory holds only open shipments;
+        ``keep_closed`` keeps every document, for a test that audits the whole ledger.
+        """
+        self._store = MemoryStore(consumers=("risk", "monitoring"))
+        self.ledger = Ledger(self._store)
+        self.keep_closed = keep_closed
         self.rejections = 0
         self.written_off = 0
         self.refusals: Counter[str] = Counter()
@@ -295,6 +307,10 @@ class LedgerLink:
         self.monitoring[name] += 1
         if name == "ListWrittenOff":
             self.written_off += 1
+            if not self.keep_closed:
+                lid = item.event.list_id  # type: ignore[attr-defined]
+                # The twin's bill of lading is one per case: B<case>, list L<case>.
+                self._store.retire_shipment(lid, (("bill", f"B{lid[1:]}"),))
 
 
 def _documents(case: Case, qty: Decimal) -> CargoDocuments:

@@ -7,9 +7,11 @@ do. This module only builds the world of one replication from a validated scenar
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Generator
 from typing import Any
 
+import mesa
 import simpy
 
 from core.gate import DeviceKind
@@ -73,6 +75,7 @@ class Twin:
         risk: RiskEngine | None = None,
         controller_factory: Callable[[GateAssembly], Any] | None = None,
         start_s: float = 0.0,
+        keep_closed_ledger: bool = False,
     ) -> None:
         """Build the world of ``replication`` of ``scenario``; records go to ``recorder``.
 
@@ -83,6 +86,8 @@ class Twin:
         a live gate service, which assembles the same gate.
         ``start_s`` starts the clock there (a forecast forked from a snapshot,
         :mod:`twin.initial_state`): rosters and arrival profiles read the absolute time.
+        ``keep_closed_ledger`` keeps written-off shipments in the ledger (for tests that
+        audit the whole ledger after a run); by default only open state is kept.
         """
         self._controller_factory = controller_factory
         self.open_cases = 0  # clearance processes not yet finished
@@ -124,7 +129,7 @@ class Twin:
                 z.id: simpy.Resource(env, capacity=z.inspection_bays) for z in scenario.site.zones
             },
             pairing={p.id: simpy.Resource(env, capacity=1) for p in scenario.site.staff_pools},
-            ledger=LedgerLink(enterprises, risk),
+            ledger=LedgerLink(enterprises, risk, keep_closed_ledger),
         )
         self.world.desk = AnalystDesk(self.world)
         self.world.office = AuditOffice(self.world)
@@ -230,15 +235,26 @@ class Twin:
             w.env.process(self._outage(outage))
         if progress is not None:
             w.env.process(self._ticker(progress, horizon))
-        w.env.run(until=horizon)
-        if w.scenario.run.drains and self.open_cases:
-            self._emptied = w.env.event()
-            cap = w.env.timeout(w.scenario.run.drain_cap_h * 3600.0)
-            w.env.run(until=w.env.any_of([self._emptied, cap]))
+        # What is built now (scenario, site, books, engines, imported modules) lives for
+        # the whole run: frozen, the collector stops rescanning it at every full pass.
+        # Unfrozen at the end, so the next replication's collector can free it.
+        gc.freeze()
+        try:
+            w.env.run(until=horizon)
+            if w.scenario.run.drains and self.open_cases:
+                self._emptied = w.env.event()
+                cap = w.env.timeout(w.scenario.run.drain_cap_h * 3600.0)
+                w.env.run(until=w.env.any_of([self._emptied, cap]))
+        finally:
+            gc.unfreeze()
         self.end_s = float(w.env.now)
         # The outbox is delivered once a simulated minute; what the last minute wrote
         # reaches its consumers when the run ends, so nothing stays behind in the store.
         w.ledger.deliver(self.end_s, force=True)
+        # Mesa numbers agents per model in a class-level dict that holds every model ever
+        # built; without this each replication's 400 enterprises outlive it in the process
+        # (the app, sweep workers, a long test session).
+        getattr(mesa.Agent, "_ids", {}).pop(w.enterprises, None)
 
     def _case_left(self, _event: Any) -> None:
         self.open_cases -= 1

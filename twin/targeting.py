@@ -49,6 +49,9 @@ _DAY = 86_400.0
 _LEAD_PREFIX = "BK-A"
 _LOOKS = 5  # draws an analyst makes before giving up on a lead covered by controls
 _SCORE_RING, _RECALIBRATE, _MIN_SCORES = 2048, 128, 64
+# Results waiting for an analyst, at most (issue 19: a queue that only grows holds every
+# waiting case in memory); a result beyond it is counted in ``results_dropped``.
+_FEEDBACK_BACKLOG = 512
 
 
 @dataclass
@@ -68,6 +71,7 @@ class DeskCounters:
     reviews: int = 0
     review_flags: int = 0
     reviews_skipped: int = 0  # eligible, but no analyst free
+    results_dropped: int = 0  # inspection results beyond the analysts' backlog
 
 
 class AnalystDesk:
@@ -86,6 +90,7 @@ class AnalystDesk:
         self._scores = np.zeros(_SCORE_RING)  # recent scores, for the review threshold
         self._seen = 0
         self._threshold = math.inf
+        self._backlog = 0  # results waiting for or with an analyst
 
     def start(self) -> None:
         """Start one research worker per analyst post."""
@@ -101,15 +106,20 @@ class AnalystDesk:
         if self.unit is None:
             self._fold(result)
             return
-        self.w.env.process(self._feedback(case, result))
+        if self._backlog >= _FEEDBACK_BACKLOG:
+            self.counters.results_dropped += 1
+            return
+        self._backlog += 1
+        self.w.env.process(self._feedback(case.case_id, result))
 
-    def _feedback(self, case: Case, result: InspectionResult) -> Generator[Any, Any, None]:
+    def _feedback(self, case_id: str, result: InspectionResult) -> Generator[Any, Any, None]:
         w = self.w
         t0 = w.env.now
         minutes = w.scenario.uncertainties.times.risk_analysis_min.sample(
             w.streams.get("risk_analysis")
         )
-        yield from self._task("risk_feedback", case.case_id, minutes * 60.0, priority=1)
+        yield from self._task("risk_feedback", case_id, minutes * 60.0, priority=1)
+        self._backlog -= 1
         self.counters.results_processed += 1
         self.counters.feedback_delay_s += w.env.now - t0
         self._fold(result)

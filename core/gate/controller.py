@@ -51,7 +51,11 @@ from core.gate.track import Track
 
 __all__ = ["GateController", "GatePolicy"]
 
-_MEMORY = 4096  # passages and passes remembered for idempotency; bounded so memory stays flat
+# Passages and passes remembered for idempotency (a retry, a late reading, a pass shown
+# twice comes within minutes): 1,024 is hours of a busy gate, and the ledger refuses a
+# used pass whenever this has forgotten it. Bounded, and full within a day, so memory
+# is level from the first day on.
+_MEMORY = 1024
 _DUPLICATE = "duplicate"  # the very same reading delivered twice: ignored, not a replay
 
 _ACCEPTED_STATE = {

@@ -10,7 +10,6 @@ floats), never a trace: the event log stays on the worker (or is never written).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -20,7 +19,7 @@ from typing import Any
 
 from ftz_spec import Scenario
 from ftztwin.sweep.errors import SweepError
-from twin.experiment import ReplicationResult, run_replication
+from twin.experiment import ReplicationResult, run_replication, worker_pool
 
 __all__ = [
     "BACKENDS",
@@ -101,7 +100,7 @@ class SerialBackend(Backend):
 
 
 class ProcessBackend(Backend):
-    """Local worker processes (``spawn``: free of the parent's threads and locks)."""
+    """Local worker processes, started once per process (:func:`twin.experiment.worker_pool`)."""
 
     name = "processes"
 
@@ -110,17 +109,14 @@ class ProcessBackend(Backend):
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
-        """Start the pool and import the twin in every worker."""
-        ctx = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        """Take the shared pool (started once) and import the twin in every worker."""
+        self._pool = worker_pool(self.workers)
         for fut in [self._pool.submit(_warm_up) for _ in range(self.workers)]:
             fut.result()
 
     def close(self) -> None:
-        """Shut the pool down, dropping queued tasks."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Let go of the pool; it stays warm for the next sweep (shut down at exit)."""
+        self._pool = None
 
     def imap(self, tasks: Sequence[Task]) -> Iterator[tuple[int, ReplicationResult]]:
         """Submit every task, yield results as they come."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from core.gate import DeviceKind
 from hardware_models.sim.base import SimSensor, corrupt_one_glyph
 
@@ -29,5 +27,5 @@ class SimContainerOcr(SimSensor):
         """
         return self._stimulate(tuple(containers) or ("",), now)
 
-    def _misread(self, truth: str, u: np.ndarray, z: float) -> str:
+    def _misread(self, truth: str, u: Sequence[float], z: float) -> str:
         return corrupt_one_glyph(truth, float(u[2]), float(u[3]))

@@ -31,7 +31,7 @@ class SimGpsTrack(SimSensor):
         """
         return self._stimulate((track,), now)
 
-    def _observe(self, truth: Track, u: np.ndarray, z: float) -> Track:
+    def _observe(self, truth: Track, u: Sequence[float], z: float) -> Track:
         if self.params.noise_sd == 0.0 or not truth.points:
             return truth
         # A stream of its own per stimulus, seeded from a drawn uniform, keeps the number
@@ -45,7 +45,7 @@ class SimGpsTrack(SimSensor):
             )
         )
 
-    def _misread(self, truth: Track, u: np.ndarray, z: float) -> Track:
+    def _misread(self, truth: Track, u: Sequence[float], z: float) -> Track:
         n = len(truth.points)
         return Track(truth.points[: n // 3] + truth.points[2 * n // 3 :])
 

@@ -9,6 +9,7 @@ fault; a scan that yields no usable image is a ``no_read`` fault.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,8 +71,8 @@ class SimH986Scanner(SimSensor):
         """Same as :meth:`request`: the stimulus every simulated sensor offers."""
         return self.request(subject, now)
 
-    def _observe(self, truth: ScanSubject, u: np.ndarray, z: float) -> str:
+    def _observe(self, truth: ScanSubject, u: Sequence[float], z: float) -> str:
         return "suspect" if truth.anomaly else "clear"
 
-    def _misread(self, truth: ScanSubject, u: np.ndarray, z: float) -> str:
+    def _misread(self, truth: ScanSubject, u: Sequence[float], z: float) -> str:
         return "clear" if truth.anomaly else "suspect"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
 
 from core.gate import DeviceKind
 from hardware_models.sim.base import SimSensor, corrupt_one_glyph
@@ -29,5 +29,5 @@ class SimPlateCamera(SimSensor):
         """
         return self._stimulate((plate,), now)
 
-    def _misread(self, truth: str, u: np.ndarray, z: float) -> str:
+    def _misread(self, truth: str, u: Sequence[float], z: float) -> str:
         return corrupt_one_glyph(truth, float(u[2]), float(u[3]))

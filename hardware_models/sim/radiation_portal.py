@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
 
 from core.gate import DeviceKind
 from hardware_models.sim.base import SimSensor
@@ -27,8 +27,8 @@ class SimRadiationPortal(SimSensor):
         """
         return self._stimulate((float(level_ratio),), now)
 
-    def _observe(self, truth: float, u: np.ndarray, z: float) -> float:
+    def _observe(self, truth: float, u: Sequence[float], z: float) -> float:
         return max(0.0, truth + self.params.noise_sd * z)
 
-    def _misread(self, truth: float, u: np.ndarray, z: float) -> float:
+    def _misread(self, truth: float, u: Sequence[float], z: float) -> float:
         return truth + 1.0 + float(u[2])

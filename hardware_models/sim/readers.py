@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from core.gate import DeviceKind, EPlateRead, SealRead
 from hardware_models.sim.base import SimSensor, corrupt_one_glyph
 
@@ -28,7 +26,7 @@ class SimEPlateReader(SimSensor):
         """
         return self._stimulate((tag,), now)
 
-    def _misread(self, truth: EPlateRead, u: np.ndarray, z: float) -> EPlateRead:
+    def _misread(self, truth: EPlateRead, u: Sequence[float], z: float) -> EPlateRead:
         return EPlateRead(corrupt_one_glyph(truth.tag_id, float(u[2]), float(u[3])), truth.plate)
 
 
@@ -41,7 +39,7 @@ class SimIcCardReader(SimSensor):
         """Present the card ``card_id`` at ``now``; return when the result can be read."""
         return self._stimulate((card_id,), now)
 
-    def _misread(self, truth: str, u: np.ndarray, z: float) -> str:
+    def _misread(self, truth: str, u: Sequence[float], z: float) -> str:
         return corrupt_one_glyph(truth, float(u[2]), float(u[3]))
 
 
@@ -61,5 +59,5 @@ class SimESealReader(SimSensor):
         """
         return self._stimulate(tuple(seals), now)
 
-    def _misread(self, truth: SealRead, u: np.ndarray, z: float) -> SealRead:
+    def _misread(self, truth: SealRead, u: Sequence[float], z: float) -> SealRead:
         return SealRead(corrupt_one_glyph(truth.seal_id, float(u[2]), float(u[3])), truth.intact)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -58,8 +59,8 @@ class SimWeighbridge(SimSensor):
         """
         return self._stimulate((float(weight_kg),), now)
 
-    def _observe(self, truth: float, u: np.ndarray, z: float) -> float:
+    def _observe(self, truth: float, u: Sequence[float], z: float) -> float:
         return display_weight(truth + self.params.noise_sd * z, self.increment_kg)
 
-    def _misread(self, truth: float, u: np.ndarray, z: float) -> float:
+    def _misread(self, truth: float, u: Sequence[float], z: float) -> float:
         return display_weight(truth * (0.95 - 0.25 * float(u[2])), self.increment_kg)

@@ -37,7 +37,9 @@ pytestmark = pytest.mark.xdist_group("twin_ledger_link")
 
 
 def run_twin(name: str, horizon_h: float = 8.0) -> Twin:
-    twin = Twin(variant(name, horizon_h=horizon_h, warmup_h=1.0), 0, Recorder([]))
+    # The tests audit the whole ledger after the run: keep the written-off shipments too.
+    scenario = variant(name, horizon_h=horizon_h, warmup_h=1.0)
+    twin = Twin(scenario, 0, Recorder([]), keep_closed_ledger=True)
     twin.run()
     return twin
 

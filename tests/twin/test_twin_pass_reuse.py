@@ -60,7 +60,12 @@ def run() -> tuple[Twin, Passed]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(clearance, "pass_gate", recording)
-        twin = Twin(variant("reform_2014", horizon_h=4.0, warmup_h=0.5), 0, Recorder([]))
+        twin = Twin(
+            variant("reform_2014", horizon_h=4.0, warmup_h=0.5),
+            0,
+            Recorder([]),
+            keep_closed_ledger=True,
+        )
         twin.run()
     return twin, passed
 

@@ -1,0 +1,1 @@
+"""Checks on the benchmarks that run inside the test suite."""
