@@ -17,8 +17,8 @@ from typing import Any
 
 from ftz_spec import Scenario, digest, parse_scenario
 from ftz_stores.eventlog import read_event_log
-from twin.assessment import assess
 from ftztwin.appkit.jobs import REGISTRY, Call, Job, Registry, Workers, default_workers
+from twin.assessment import assess
 from twin.experiment import ReplicationResult, run_experiment, run_replication
 from twin.stats import Interval
 
