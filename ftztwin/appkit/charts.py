@@ -246,9 +246,11 @@ def fig_flow(links: pd.DataFrame) -> Figure:
             in_y[dst] -= n
             x = xs[stage] + width / 2 + t * (xs[stage + 1] - xs[stage] - width)
             upper = top0 + (top1 - top0) * ease
-            colour = palette[src_order[src] % len(palette)] if stage == 0 else palette[
-                (dst_order[dst] + 2) % len(palette)
-            ]
+            colour = (
+                palette[src_order[src] % len(palette)]
+                if stage == 0
+                else palette[(dst_order[dst] + 2) % len(palette)]
+            )
             ax.fill_between(x, upper - n, upper, color=colour, alpha=0.45, linewidth=0)
     ax.set_xlim(-0.9, 2.9)
     ax.set_ylim(-gap, max(b[n] + size[i][n] for i, b in enumerate(bottom) for n in b) + gap)

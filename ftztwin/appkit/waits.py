@@ -36,6 +36,7 @@ __all__ = [
     "resources",
     "wait_series",
     "wait_table",
+    "waiting_at",
 ]
 
 KIND_LABELS = {
@@ -193,6 +194,17 @@ def queue_series(events: pd.DataFrame, bin_min: float = 15.0) -> pd.DataFrame:
     return out
 
 
+def waiting_at(events: pd.DataFrame, time_h: float) -> pd.DataFrame:
+    """Number waiting at each resource at ``time_h``: resource, waiting (the replay's view)."""
+    waits = _waits(events)
+    upto = waits[waits["time_s"] <= time_h * 3600.0]
+    step = upto["lifecycle"].map({"WAIT_START": 1, "WAIT_STOP": -1})
+    level = step.groupby(upto["resource"]).sum()
+    out = level.rename("waiting").reset_index()
+    out["waiting"] = out["waiting"].astype(float)
+    return out.sort_values("waiting", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def wait_series(events: pd.DataFrame, bin_min: float = 15.0) -> pd.DataFrame:
     """Mean wait (min) per resource of the waits that ended in each bin (index: hours).
 
@@ -233,9 +245,13 @@ def flow_links(events: pd.DataFrame) -> pd.DataFrame:
         for c, a in zip(stops["case_id"], stops["attrs"], strict=True)
     }
     rows = []
-    for case, zone, attrs in zip(starts["case_id"], starts["resource"], starts["attrs"], strict=True):
+    for case, zone, attrs in zip(
+        starts["case_id"], starts["resource"], starts["attrs"], strict=True
+    ):
         lane = attrs.get("decided_lane", "unknown")
-        rows.append((str(zone), LANE_LABELS.get(lane, str(lane)), left.get(case, "Still inside 未完成")))
+        rows.append(
+            (str(zone), LANE_LABELS.get(lane, str(lane)), left.get(case, "Still inside 未完成"))
+        )
     if not rows:
         return pd.DataFrame(columns=["stage", "source", "target", "trucks"])
     trucks = pd.DataFrame(rows, columns=["zone", "lane", "left"])
