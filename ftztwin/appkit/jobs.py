@@ -76,30 +76,32 @@ def _worker_main(tasks: Any, out: Any) -> None:
     """
     import twin.experiment  # noqa: F401
 
-    out.put(("ready", -1, None))
+    out.put(("ready", -1, -1, None))
     while True:
         item = tasks.get()
         if item is None:
             return
-        index, call = item
+        batch, index, call = item
         pending = [0.0, time.monotonic()]
 
-        def report(step: float, index: int = index, pending: list[float] = pending) -> None:
+        def report(
+            step: float, index: int = index, batch: int = batch, pending: list[float] = pending
+        ) -> None:
             pending[0] += step
             now = time.monotonic()
             if now - pending[1] >= _REPORT_EVERY_S:
-                out.put(("p", index, pending[0]))
+                out.put(("p", batch, index, pending[0]))
                 pending[0], pending[1] = 0.0, now
 
         try:
             result = call.fn(*call.args, progress=report)
         except BaseException as exc:  # sent back whole, re-raised in the job's thread
             try:
-                out.put(("e", index, exc))
+                out.put(("e", batch, index, exc))
             except Exception:  # an exception that does not pickle
-                out.put(("e", index, RuntimeError(repr(exc))))
+                out.put(("e", batch, index, RuntimeError(repr(exc))))
             continue
-        out.put(("r", index, result))
+        out.put(("r", batch, index, result))
 
 
 class Workers:
@@ -118,6 +120,8 @@ class Workers:
         for p in self._procs:
             p.start()
         self.stopped = threading.Event()
+        self._batch = 0
+        self.dirty = False
 
     def map(
         self, calls: Sequence[Call], progress: Callable[[float], None] | None = None
@@ -130,20 +134,37 @@ class Workers:
             JobStopped: :meth:`terminate` was called, or a worker died.
             Exception: A call raised; it is re-raised here.
         """
-        for item in enumerate(calls):
-            self._tasks.put(item)
+        # Each map is a batch: a caller that abandons a map early (a study that has seen
+        # enough) leaves tasks behind, whose late results must not count in the next.
+        self._batch += 1
+        batch = self._batch
+        for index, call in enumerate(calls):
+            self._tasks.put((batch, index, call))
+        left = [len(calls)]
+        try:
+            yield from self._collect(calls, batch, left, progress)
+        finally:
+            if left[0]:
+                self.dirty = True  # tasks left behind: these workers are not reused
+
+    def _collect(
+        self,
+        calls: Sequence[Call],
+        batch: int,
+        left: list[int],
+        progress: Callable[[float], None] | None,
+    ) -> Iterator[tuple[int, Any]]:
         credited = [0.0] * len(calls)
-        left = len(calls)
-        while left:
+        while left[0]:
             if self.stopped.is_set():
                 raise JobStopped("stopped")
             try:
-                kind, index, value = self._out.get(timeout=0.2)
+                kind, of, index, value = self._out.get(timeout=0.2)
             except queue.Empty:
                 if not all(p.is_alive() for p in self._procs):
                     raise JobStopped("a worker process ended") from None
                 continue
-            if kind == "ready":
+            if kind == "ready" or of != batch:
                 continue
             if kind == "p":
                 step = min(value, calls[index].units - credited[index])
@@ -155,7 +176,7 @@ class Workers:
             if kind == "e":
                 raise value
             if kind == "r":
-                left -= 1
+                left[0] -= 1
                 yield index, value
 
     def close(self) -> None:
@@ -322,7 +343,8 @@ class Registry:
     def _release(self, pool: Workers) -> None:
         """Keep workers that ended cleanly for the next job; close the rest."""
         with self._lock:
-            if pool.alive() == pool.count and len(self._idle) < self.keep_idle:
+            fit = pool.alive() == pool.count and not pool.dirty
+            if fit and len(self._idle) < self.keep_idle:
                 self._idle.append(pool)
                 return
         pool.close()
