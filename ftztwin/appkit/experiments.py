@@ -38,6 +38,7 @@ from twin.experiment import ReplicationResult, run_replication
 __all__ = [
     "CACHE",
     "DEFAULT_OUTPUTS",
+    "REGISTRY",
     "Lever",
     "SweepError",
     "SweepTable",
