@@ -227,6 +227,7 @@ class Job:
     note: str = ""
     started: float = field(default_factory=time.monotonic)
     first_result_s: float | None = None
+    joined: int = 0  # further requests (tabs, sessions) that joined this job
     ended_s: float | None = None
     _done: float = 0.0
     _pace_from: tuple[float, float] | None = None  # (time, share) of the first progress
@@ -286,7 +287,8 @@ class Job:
         """``label — 40%, about 12 s left (2 workers)``: what every tab shows."""
         eta = self.eta_s()
         left = "estimating time left" if math.isnan(eta) else f"about {_duration(eta)} left"
-        extra = f" · {self.note}" if self.note else ""
+        extra = f" · shared by {self.joined + 1} requests 共享" if self.joined else ""
+        extra += f" · {self.note}" if self.note else ""
         return (
             f"{self.label} — {self.share:.0%}, {left}, {_duration(self.elapsed_s)} so far "
             f"({self.workers} worker process{'es' if self.workers != 1 else ''}){extra}"
@@ -382,6 +384,7 @@ class Registry:
         with self._lock:
             old = self._jobs.get(key)
             if old is not None and old.status == "running":
+                old.joined += 1
                 return old
             job = Job(key, label, total, workers)
             self._jobs[key] = job

@@ -84,6 +84,7 @@ def test_a_second_request_for_the_same_digest_joins_the_run_in_progress(scenario
     first = start_run(store, scenario, workers=1, registry=registry)
     second = start_run(store, scenario, workers=2, registry=registry)
     assert second is first  # one job, however many tabs ask
+    assert first.joined == 1 and "shared by 2 requests" in first.progress_text()
     assert len(registry.running()) <= 1
     assert first.wait(120) and first.status == "done"
     assert len(store) == 1
