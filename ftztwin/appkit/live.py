@@ -72,6 +72,8 @@ def follow(key: str | None, target: str, result_of: Callable[[Job | None], Any])
     """
     state = st.session_state
     watch = f"live.watch:{target}"
+    if state.pop(f"live.stopped:{target}", False):
+        st.info("Stopped: the worker processes were ended; no result was kept. 已停止")
     job = REGISTRY.get(key) if key else None
     if key and job is not None and job.status == "running":
         state[watch] = key
@@ -81,8 +83,9 @@ def follow(key: str | None, target: str, result_of: Callable[[Job | None], Any])
         if stop:
             REGISTRY.stop(key)
             state.pop(watch, None)
-            st.info("Stopped: the worker processes were ended; no result was kept. 已停止")
-            return
+            # Rerun so that this page is drawn without the bar or the Stop button.
+            state[f"live.stopped:{target}"] = True
+            st.rerun()
         bar = st.empty()
         while not job.wait(_POLL_S):
             bar.progress(job.share, text=job.progress_text())

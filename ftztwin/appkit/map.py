@@ -13,6 +13,7 @@ monitoring replay draws the same circles with the number waiting at the chosen m
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from functools import cache
@@ -37,10 +38,32 @@ FOCUS = {
 }
 
 
+def _clockwise(ring: list[list[float]]) -> list[list[float]]:
+    """``ring`` wound clockwise, as Vega's d3-geo reads an outline's inside.
+
+    GeoJSON (RFC 7946) winds outer rings anticlockwise; d3-geo takes an anticlockwise
+    ring as everything *outside* it, which draws the whole globe and shrinks the map to
+    a dot. So rings are rewound here, whichever way the file has them.
+    """
+    area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
+    return ring[::-1] if area > 0 else ring
+
+
+def _rewind(geometry: dict[str, Any]) -> dict[str, Any]:
+    if geometry["type"] == "Polygon":
+        return {**geometry, "coordinates": [_clockwise(r) for r in geometry["coordinates"]]}
+    if geometry["type"] == "MultiPolygon":
+        polys = [[_clockwise(r) for r in poly] for poly in geometry["coordinates"]]
+        return {**geometry, "coordinates": polys}
+    return geometry
+
+
 @cache
 def geojson() -> dict[str, Any]:
-    """The shipped outlines, gates, roads and bridge (a GeoJSON FeatureCollection)."""
+    """The shipped outlines, gates, roads and bridge (rings wound for Vega's d3-geo)."""
     data: dict[str, Any] = json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["geometry"] = _rewind(feature["geometry"])
     return data
 
 
@@ -99,7 +122,7 @@ def zone_load(table: pd.DataFrame | None) -> dict[str, float]:
 
 def _extent(focus: str) -> dict[str, Any]:
     x0, y0, x1, y1 = FOCUS[focus]
-    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    ring = _clockwise([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
     box = {
         "type": "Feature",
         "properties": {},

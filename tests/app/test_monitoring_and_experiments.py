@@ -206,6 +206,7 @@ def test_the_map_has_legends_for_load_and_no_tile_layer(short_run):
     text = str(spec)
     assert "Utilisation 利用率" in text and "Mean wait 平均等待 (min)" in text
     assert "Work waiting in the zone" in text
+
     # Everything drawn is inline: no data URL and no tile source to fetch (the only
     # address in the spec is the Vega-Lite schema's name).
     def urls(node) -> list[str]:

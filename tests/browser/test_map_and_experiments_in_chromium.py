@@ -106,7 +106,7 @@ def _tab(browser, url: str, outside: list[str]):
 
 
 def _set_horizon(page, hours: str) -> None:
-    box = page.get_by_label("Horizon (h) 仿真时长")
+    box = page.get_by_role("spinbutton", name="Horizon (h) 仿真时长")
     box.fill(hours)
     box.press("Enter")
     page.get_by_text(f"× {hours} h").first.wait_for()
@@ -181,9 +181,9 @@ def test_two_tabs_asking_for_the_same_run_share_one_run(lab_url, browser):
     try:
         for page in (first, second):
             _nav(page, "Run 运行")
-            _set_horizon(page, "120")
+            _set_horizon(page, "36")
         first.get_by_role("button", name=re.compile(r"^Run 2 replications")).click()
-        first.get_by_text(re.compile(r"Running reform_2014.*× 120 h")).wait_for()
+        first.get_by_text(re.compile(r"Running reform_2014.*× 36 h")).wait_for()
         second.get_by_role("button", name=re.compile(r"^Run 2 replications")).click()
         shared = second.get_by_text(re.compile(r"Running reform_2014.*shared by 2 requests"))
         shared.wait_for()
