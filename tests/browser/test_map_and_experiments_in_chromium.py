@@ -105,11 +105,11 @@ def _tab(browser, url: str, outside: list[str]):
     return page
 
 
-def _set_horizon(page, hours: str) -> None:
+def _set_horizon(page, hours: str, shown: str = "× {} h") -> None:
     box = page.get_by_role("spinbutton", name="Horizon (h) 仿真时长")
     box.fill(hours)
     box.press("Enter")
-    page.get_by_text(f"× {hours} h").first.wait_for()
+    page.get_by_text(shown.format(hours)).first.wait_for()
 
 
 def _shot(page, name: str) -> None:
@@ -195,6 +195,7 @@ def test_two_tabs_asking_for_the_same_run_share_one_run(lab_url, browser):
             digests.append(head.inner_text())
         assert digests[0] == digests[1]  # one run, one digest, shown in both tabs
         for page in (first, second):
+            page.locator('[data-testid="stMetric"]').nth(8).wait_for()  # drawn after the head
             assert page.locator('[data-testid="stMetric"]').count() == 9
             assert page.get_by_text(re.compile(r"Running reform_2014")).count() == 0
         _shot(first, "two_tabs_first.png")
@@ -212,14 +213,16 @@ def test_a_sweep_runs_from_the_experiments_page_with_a_table_and_plots(lab_url, 
     page = _tab(browser, lab_url, outside)
     try:
         _nav(page, "Experiments 实验")
-        _set_horizon(page, "6")
+        _set_horizon(page, "6", "horizon {} h")
         page.get_by_role("button", name="Run the sweep 运行扫描").click()
         page.get_by_text(
             re.compile(r"^Sweep results 扫描结果 — 3 points × 2 replications")
         ).wait_for()
-        assert page.locator('[data-testid="stDataFrame"]').count() >= 1
-        assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
-        assert page.get_by_role("button", name=re.compile("Download the sweep table")).count() == 1
+        download = page.get_by_role("button", name=re.compile("Download the sweep table"))
+        download.wait_for()  # the last element the page draws
+        page.locator('[data-testid="stDataFrame"]').first.wait_for()
+        page.locator('[data-testid="stVegaLiteChart"]').nth(1).wait_for()
+        assert download.count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
         _shot(page, "experiments_sweep.png")
     except Exception:
