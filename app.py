@@ -27,6 +27,7 @@ pages = [
     st.Page(
         HERE / "pages/monitoring.py", title="Map & monitoring 地图与监控", icon=":material/map:"
     ),
+    st.Page(HERE / "pages/experiments.py", title="Experiments 实验", icon=":material/science:"),
     st.Page(HERE / "pages/now.py", title="Now & forecast 现状与预测", icon=":material/schedule:"),
     st.Page(HERE / "pages/downloads.py", title="Downloads 下载", icon=":material/download:"),
 ]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ftztwin.appkit import bilingual_charts, compare, frames
+from ftztwin.appkit import bilingual_charts, compare, frames, live
 from ftztwin.appkit.session import (
     precision,
     remember_run,
     run_digest,
-    run_with_progress,
     settings,
     settings_sidebar,
     working,
@@ -28,15 +27,21 @@ if state.get("work.problems"):
         f"of **{scenario.name}** is used."
     )
 cfg = settings()
+live.workers_input(cfg.replications)
 st.write(
     f"**{scenario.name}** — {scenario.description or ''}  \n"
     f"{cfg.replications} replications × {cfg.horizon_h:g} h, warm-up {cfg.warmup_h:g} h "
     f"(change them in the sidebar). Digest with these settings `{(run_digest(scenario) or '–')[:12]}`."
 )
-if st.button(f"Run {cfg.replications} replications 运行", type="primary", key="run_button"):
-    result = run_with_progress(scenario)
-    if result is not None:
-        remember_run(result)
+# The run goes to worker processes and is shared with every tab asking for the same
+# digest; the bar (with ETA and Stop) follows it until its result lands in run.last.
+ready = live.ready(scenario)
+run_clicked = st.button(
+    f"Run {cfg.replications} replications 运行", type="primary", key="run_button"
+)
+if run_clicked and ready is not None:
+    live.start(ready, "run.last", remember_run)
+live.follow_run(ready, "run.last", remember_run)
 
 last = state.get("run.last")
 if last is None:

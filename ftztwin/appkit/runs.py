@@ -10,23 +10,26 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ftz_spec import Scenario, digest, parse_scenario
 from ftz_stores.eventlog import read_event_log
+from ftztwin.appkit.jobs import REGISTRY, Call, Job, Registry, Workers, default_workers
 from twin.assessment import assess
-from twin.experiment import ReplicationResult, run_experiment
+from twin.experiment import ReplicationResult, run_experiment, run_replication
 from twin.stats import Interval
 
 __all__ = [
     "RunResult",
     "RunSettings",
     "RunStore",
+    "collect",
     "read_log",
     "run_scenario",
+    "start_run",
     "with_run_settings",
 ]
 
@@ -128,14 +131,19 @@ def run_scenario(scenario: Scenario, progress: Callable[[float], None] | None = 
     # the same reader then serves the app's own runs and logs uploaded from elsewhere.
     with tempfile.TemporaryDirectory(prefix="ftztwin-app-") as tmp:
         results = run_experiment(scenario, None, Path(tmp), tick)
-        log = Path(tmp) / "events_rep000.csv"
-        events_csv = log.read_bytes()
-        events = read_log(log)
+        made = collect(scenario, results, Path(tmp) / "events_rep000.csv")
     if progress is not None:
         progress(1.0)
+    return made
+
+
+def collect(scenario: Scenario, results: Sequence[ReplicationResult], log: Path) -> RunResult:
+    """Judge ``results`` (in replication order) and read replication 0's event ``log``."""
+    events_csv = log.read_bytes()
+    events = read_log(log)
     # The same judgement as the CLI and the reports (twin.assessment): intervals within
     # bounds, the unfinished share and every warning.
-    judged = assess(scenario, results)
+    judged = assess(scenario, list(results))
     return RunResult(
         scenario,
         digest(scenario),
@@ -144,6 +152,46 @@ def run_scenario(scenario: Scenario, progress: Callable[[float], None] | None = 
         events,
         events_csv,
         tuple(str(w) for w in judged.warnings),
+    )
+
+
+def start_run(
+    store: RunStore, scenario: Scenario, workers: int | None = None, registry: Registry = REGISTRY
+) -> Job:
+    """Start ``scenario``'s replications in worker processes, or join the same run in progress.
+
+    The job's key is the scenario's digest (its run settings included), so every tab and
+    session asking for the same run watches one job. When it ends its result goes into
+    ``store``, where every session finds it. Results are those of :func:`run_scenario`,
+    byte for byte, for any number of workers.
+    """
+    key = digest(scenario)
+    n = scenario.run.replications
+    horizon_s = scenario.run.horizon_h * 3600.0
+
+    def work(job: Job, pool: Workers) -> RunResult:
+        with tempfile.TemporaryDirectory(prefix="ftztwin-app-") as tmp:
+            log = Path(tmp) / "events_rep000.csv"
+            calls = [
+                Call(run_replication, (scenario, r, log if r == 0 else None), horizon_s)
+                for r in range(n)
+            ]
+            done: dict[int, ReplicationResult] = {}
+            for i, result in pool.map(calls, job.advance):
+                done[i] = result
+                job.mark_first_result()
+            return collect(scenario, [done[r] for r in range(n)], log)
+
+    def keep(job: Job) -> None:
+        store.put(job.result)
+
+    return registry.start(
+        key,
+        f"Running {scenario.name}: {n} replications × {scenario.run.horizon_h:g} h",
+        work,
+        total=n * horizon_s,
+        workers=workers or default_workers(n),
+        on_done=keep,
     )
 
 
