@@ -139,6 +139,16 @@ class Intelligence(Model):
     prearrival_false_flag: Probability = Field(
         default=0.01, description="Chance it flags a compliant declaration"
     )
+    ipr_tip_rate: Probability = Field(
+        default=0.4,
+        description="With levers.ipr_protection: share of infringing shipments a recorded "
+        "rights holder asks customs to detain (依申请保护, 知识产权海关备案)",
+    )
+    ipr_false_tip_rate: Probability = Field(
+        default=0.005,
+        description="The same for compliant shipments of goods where infringement is the "
+        "likely kind (a genuine product reported as a fake)",
+    )
 
 
 class Filing(Model):

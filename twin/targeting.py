@@ -14,6 +14,11 @@ Analysts' time drives three things, so the number of analysts shows in detection
   ``levers.targeting.control_max_inspections`` inspections without a find. Each lead
   also updates the rules: the trader's risk in the table rises by
   ``intelligence.rule_weight`` pseudo-violations, and fades like any evidence.
+* **Rights holders' tips (依申请保护).** With IPR protection (知识产权保护, 二(五)3) a
+  rights holder who recorded a mark with customs (知识产权海关备案) asks for a shipment
+  it suspects to be detained; the IPR desk sends it to physical inspection, telling the
+  officer the kind. Standing IPR controls alone look at brand goods blindly (about 1 in
+  100 infringes); the tips are what aims them at the fakes.
 * **Pre-arrival review (事前人工风险分析).** A declaration among the riskiest
   ``levers.targeting.review_share`` of recent ones (by the engine's score) is reviewed
   by an analyst if one is free when it is lodged; a flagged one is sent to physical
@@ -52,6 +57,8 @@ _SCORE_RING, _RECALIBRATE, _MIN_SCORES = 2048, 128, 64
 # Results waiting for an analyst, at most (issue 19: a queue that only grows holds every
 # waiting case in memory); a result beyond it is counted in ``results_dropped``.
 _FEEDBACK_BACKLOG = 512
+_IPR = ViolationKind.IPR_INFRINGEMENT.value
+_U_TIP = 26  # the case's pre-drawn uniform for a rights holder's tip (one no other step uses)
 
 
 @dataclass
@@ -72,6 +79,7 @@ class DeskCounters:
     review_flags: int = 0
     reviews_skipped: int = 0  # eligible, but no analyst free
     results_dropped: int = 0  # inspection results beyond the analysts' backlog
+    ipr_tips: int = 0  # rights holders' applications to detain (依申请保护)
 
 
 class AnalystDesk:
@@ -153,6 +161,7 @@ class AnalystDesk:
             The decision, re-routed or annotated when the analyst flags it.
         """
         w = self.w
+        decision = self._rights_holder_tip(case, decision)
         lv = w.scenario.levers.targeting
         if not lv.prearrival_review or self.unit is None:
             return decision
@@ -174,6 +183,26 @@ class AnalystDesk:
             why = f"pre-arrival review (事前人工风险分析): analyst suspects {kind or 'a violation'}"
             decision = w.risk.reroute(decision, Lane.PHYSICAL, why, w.env.now)
         return replace(decision, suspected_kind=kind)
+
+    def _rights_holder_tip(self, case: Case, decision: RiskDecision) -> RiskDecision:
+        """Send a shipment a rights holder reported to physical inspection (依申请保护)."""
+        w = self.w
+        if not w.scenario.levers.ipr_protection:
+            return decision
+        intel = w.scenario.uncertainties.intelligence
+        if case.violation == _IPR:
+            p = intel.ipr_tip_rate
+        elif not case.violation and likely_kind(w.scenario, case.chapter) == _IPR:
+            p = intel.ipr_false_tip_rate
+        else:
+            return decision
+        if case.u[_U_TIP] >= p:
+            return decision
+        self.counters.ipr_tips += 1
+        if decision.lane < Lane.PHYSICAL:
+            why = "rights holder's application (依申请保护): suspected ipr_infringement"
+            decision = w.risk.reroute(decision, Lane.PHYSICAL, why, w.env.now)
+        return replace(decision, suspected_kind=_IPR)
 
     def _among_riskiest(self, score: float, share: float) -> bool:
         ring = self._scores

@@ -10,10 +10,10 @@ a certified enterprise shipping risky goods would be inspected far more often.
 :class:`CreditBalance` keeps running counts per period and answers, for each decision,
 whether one more inspection of a certified class still fits its budget
 (``inspected + 1 ≤ target × (assessed + 1)``) and whether a dishonest declaration must be
-inspected to keep the floor. The reference rate is the general-credit rate of the
-period so far, blended with the previous period's (or, at the start, the general-credit
-random-control rate, a lower bound) so that a period's first hours do not swing the
-budget. Memory is fixed.
+inspected to keep the floor (with a margin above it, as under the ceilings). The
+reference rate is the general-credit rate of the period so far, blended with the
+previous period's (or, at the start, the general-credit random-control rate, a lower
+bound) so that a period's first hours do not swing the budget. Memory is fixed.
 """
 
 from __future__ import annotations
@@ -53,7 +53,11 @@ class CreditRule:
         dishonest_floor: Lowest average inspection rate of dishonest enterprises.
         period_s: Length of a balancing period in seconds (default one day).
         margin: Share kept free under each ceiling, in [0, 0.5), because the
-            general-credit average still moves after a decision is taken.
+            general-credit average still moves after a decision is taken; above the
+            dishonest floor the same share of the room up to 1 is kept (0.8 → 0.82),
+            because the rule is read over any stretch of time, not only from the
+            start of a balancing period, and a class held exactly at its floor
+            falls under it in every stretch that starts after a lucky hour.
         prior_declarations: Pseudo-declarations behind the reference rate carried
             from the previous period (or the policy's expectation at the start).
     """
@@ -193,12 +197,17 @@ class CreditBalance:
         others = self._k[credit_class] - self._kp[credit_class]
         return others + 1 + protected * n1 <= target * n1
 
+    def floor_target(self) -> float:
+        """Return the dishonest rate the balance aims at: the floor plus its margin."""
+        floor = self.rule.dishonest_floor
+        return floor + self.rule.margin * (1.0 - floor)
+
     def requires_inspection(self, credit_class: CreditClass, now: float) -> bool:
-        """Whether a dishonest declaration left uninspected would break the floor."""
+        """Whether a dishonest declaration left uninspected would take the class under its target."""
         self._roll(now)
         if credit_class is not CreditClass.DISHONEST:
             return False
-        return self._k[credit_class] < self.rule.dishonest_floor * (self._n[credit_class] + 1)
+        return self._k[credit_class] < self.floor_target() * (self._n[credit_class] + 1)
 
     def record(
         self, credit_class: CreditClass, inspected: bool, now: float, protected: bool = False

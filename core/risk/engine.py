@@ -310,9 +310,12 @@ class RiskEngine:
             basis = new_basis
         state.record(score, lane)  # the intended lane: a deferral waives, it does not refill
         deferred_from = None
-        keeps_floor = not self.credit.requires_inspection(credit, now)  # the law before load
-        if load is not None and self.policy.capacity.enabled and not minimum and keeps_floor:
-            new = defer_lane(self.policy.capacity, load, lane, basis, kind, reasons)
+        if load is not None and self.policy.capacity.enabled and not minimum:
+            # The law before load: a dishonest declaration the floor needs inspected may
+            # yield from the inspection bay to the scanner, never out of inspection.
+            keeps_floor = not self.credit.requires_inspection(credit, now)
+            new = defer_lane(self.policy.capacity, load, lane, basis, kind, reasons,
+                             inspected=not keeps_floor)  # fmt: skip
             if new is not None:
                 self.deferred[zone] = self.deferred.get(zone, 0) + 1
                 deferred_from, lane, basis, in_stratum = lane, new, SelectionBasis.DEFERRED, False

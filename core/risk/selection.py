@@ -123,7 +123,8 @@ def credit_rule_lane(
     elif balance.requires_inspection(credit, now):
         reasons.append(
             f"credit_rule(企业信用管理): {credit.value} inspection rate below its floor "
-            f"{balance.rule.dishonest_floor:g} → {random_lane.label}"
+            f"{balance.rule.dishonest_floor:g} (kept at {balance.floor_target():g}) → "
+            f"{random_lane.label}"
         )
         return random_lane, SelectionBasis.CREDIT_RULE
     return lane, basis
@@ -136,11 +137,18 @@ def defer_lane(
     basis: SelectionBasis,
     kind: ViolationKind | None,
     reasons: list[str],
+    inspected: bool = False,
 ) -> Lane | None:
-    """Return the lane a low-priority inspection is deferred to under ``load``, or None."""
+    """Return the lane a low-priority inspection is deferred to under ``load``, or None.
+
+    ``inspected``: the credit rule needs the declaration inspected (a dishonest one at
+    its floor), so it may only move to another lane that inspects the goods.
+    """
     if basis not in _DEFERRABLE or lane not in INSPECTION_LANES:
         return None
     new = deferred_lane(policy, load, lane, kind)
+    if inspected and new not in INSPECTION_LANES:
+        return None
     if new is not None:
         reasons.append(
             f"deferred(能力感知选择): {basis.value} {lane.label} → {new.label}; queue "

@@ -12,15 +12,13 @@ import pytest
 
 from tests.twin.paired import difference, excludes_zero, pair_variant, runs
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xfail(
-        strict=True,
-        reason="issue 16 (open): capacity-aware selection defers too few selections to show its effect; the mechanism needs re-tuning",
-    ),
-]
+pytestmark = pytest.mark.slow
 
-REPS = 3
+# Six paired replications, not three: by the rule only low-priority selections may yield
+# (top-up, random draws above the statutory minimum), about 1.3 % of declarations against
+# some 11 % inspected, so the effect is real but small; with three pairs the t quantile
+# (4.3) alone kept the interval across zero though every pair pointed the same way.
+REPS = 6
 INSPECTORS = {"insp_wgq": 80, "insp_wgl": 40, "insp_ys": 75, "insp_pd": 45}  # 240
 
 

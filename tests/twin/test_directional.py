@@ -67,10 +67,6 @@ def test_the_reform_clears_faster_than_the_baseline_on_the_same_trucks():
     assert reform["utilisation[role=gate]"] < base["utilisation[role=gate]"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 (open): the dishonest floor is kept per balancing period from its start; counted from the end of the warm-up it falls just under 0.8 (0.798)",
-)
 def test_credit_class_ratio_rules_hold_in_the_output():
     """The credit rule bounds the total inspection rate, whatever selected the goods.
 

@@ -14,6 +14,10 @@ from tests.twin.paired import difference, excludes_zero, pair_variant, runs
 pytestmark = pytest.mark.slow
 
 REPS = 4
+# Analysts: the effect on detection is about 5 points either way, but a pair's difference
+# ranges over 10 points (the runs part ways once a control lands on a different trader),
+# so eight pairs, not four, are needed to show it; the auditors' use the first four.
+REPS_ANALYSTS = 8
 HALF = {"traffic_scale": 0.5}
 
 
@@ -24,25 +28,12 @@ def _scenario(pool: str | None = None, count: int = 0):
 
 @pytest.fixture(scope="module")
 def base():
-    return runs(_scenario(), REPS)
+    return runs(_scenario(), REPS_ANALYSTS)
 
 
-@pytest.mark.parametrize(
-    ("count", "sign"),
-    [
-        (15, -1),
-        pytest.param(
-            60,
-            +1,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 16 (open): more analysts: the effect points the right way but its interval includes zero",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize(("count", "sign"), [(15, -1), (60, +1)])
 def test_fewer_risk_analysts_find_fewer_violations_and_more_find_more(base, count, sign):
-    other = runs(_scenario("risk", count), REPS)
+    other = runs(_scenario("risk", count), REPS_ANALYSTS)
     iv = difference(base, other, "detection_rate")
     assert excludes_zero(iv) and iv.mean * sign > 0, iv
     # Through their hours: reviews and targeting move the same way.
@@ -59,13 +50,16 @@ def test_fewer_risk_analysts_find_fewer_violations_and_more_find_more(base, coun
             +1,
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="issue 16 (open): more auditors: the effect points the right way but its interval includes zero",
+                reason="issue 16 (open): more auditors (45 → 70) complete 254 more audits in 48 h "
+                "[236, 273] but find only 1.6 more [-1.8, 5.0] over 8 pairs: findings are "
+                "bounded by the stock of violations clearance missed, which the base "
+                "staff already sweeps; audit depth, not count, would have to grow",
             ),
         ),
     ],
 )
 def test_fewer_auditors_recover_less_and_more_recover_more(base, count, sign):
-    other = runs(_scenario("audit", count), REPS)
+    other, base = runs(_scenario("audit", count), REPS), base[:REPS]
     findings = difference(base, other, "post_audit_findings")
     assert excludes_zero(findings) and findings.mean * sign > 0, findings
     recovered = difference(base, other, "revenue_recovered_cny")

@@ -70,20 +70,7 @@ def test_every_boolean_lever_has_a_kpi_it_moves():
     assert booleans - set(MOVES) == {"capacity_aware_selection", "central_monitoring"}
 
 
-# Known unmet promise, kept visible: strict, so the day it moves this fails and is removed.
-_IPR = pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 (open): the IPR control selects 3% of brand goods; in 14 h it moves nothing",
-)
-
-
-@pytest.mark.parametrize(
-    ("lever", "kpi"),
-    [
-        pytest.param(k, v, marks=_IPR) if k == "ipr_protection" else (k, v)
-        for k, v in sorted(MOVES.items())
-    ],
-)
+@pytest.mark.parametrize(("lever", "kpi"), sorted(MOVES.items()))
 def test_flipping_a_lever_moves_its_kpi(base, lever, kpi):
     flipped = _kpis(**{lever: not getattr(Levers(), lever)})
     assert flipped[kpi] != base[kpi], (lever, kpi, base[kpi])

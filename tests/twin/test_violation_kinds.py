@@ -76,10 +76,6 @@ def test_found_and_missed_by_kind_add_up_to_the_totals(scenario):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 (open): the IPR control selects 3% of brand goods, too few finds to show in 48 h",
-)
 def test_the_ipr_and_printed_matter_controls_find_more_of_their_kinds():
     def scenario(on: bool):
         return variant(
