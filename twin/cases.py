@@ -8,7 +8,7 @@ Pre-drawn uniforms ``u`` by index: 0 enterprise, 1 chapter, 2 origin, 3 violatio
 11 pre-classification check, 12 pre-arrival review, 13 other agencies, 14 new record
 filing, 15 video inspection, 16 document review, 17 scan and inspection, 18 post-audit
 check and adaptation, 19 approval, 20–21 container, 22 tax verification sample, 23 uses
-of a record, 24 misclassified heading, 26 a rights holder's tip (IPR, 依申请保护).
+of a record, 24 misclassified heading, 25 a manifest that shows hidden goods, 26 a rights holder's tip (IPR, 依申请保护).
 """
 
 from __future__ import annotations
