@@ -14,21 +14,17 @@ import streamlit as st
 
 HERE = Path(__file__).resolve().parent
 
-# Material icons come with Streamlit's own font, so they draw without internet access
-# or an emoji font (the emoji drew as empty boxes in Chromium here).
+# No page icons: emoji drew as empty boxes in Chromium here, and Material icons make the
+# browser fetch their images from fonts.gstatic.com, which an offline site cannot reach.
 st.set_page_config(page_title="ftz-twin 自贸区海关监管孪生", layout="wide")
 pages = [
-    st.Page(
-        HERE / "pages/scenario.py", title="Scenario 情景", icon=":material/edit_note:", default=True
-    ),
-    st.Page(HERE / "pages/run.py", title="Run 运行", icon=":material/play_arrow:"),
-    st.Page(HERE / "pages/compare.py", title="Compare 对比", icon=":material/balance:"),
-    st.Page(HERE / "pages/staffing.py", title="Staffing 人员编制", icon=":material/badge:"),
-    st.Page(
-        HERE / "pages/monitoring.py", title="Map & monitoring 地图与监控", icon=":material/map:"
-    ),
-    st.Page(HERE / "pages/experiments.py", title="Experiments 实验", icon=":material/science:"),
-    st.Page(HERE / "pages/now.py", title="Now & forecast 现状与预测", icon=":material/schedule:"),
-    st.Page(HERE / "pages/downloads.py", title="Downloads 下载", icon=":material/download:"),
+    st.Page(HERE / "pages/scenario.py", title="Scenario 情景", default=True),
+    st.Page(HERE / "pages/run.py", title="Run 运行"),
+    st.Page(HERE / "pages/compare.py", title="Compare 对比"),
+    st.Page(HERE / "pages/staffing.py", title="Staffing 人员编制"),
+    st.Page(HERE / "pages/monitoring.py", title="Map & monitoring 地图与监控"),
+    st.Page(HERE / "pages/experiments.py", title="Experiments 实验"),
+    st.Page(HERE / "pages/now.py", title="Now 现状推演"),
+    st.Page(HERE / "pages/downloads.py", title="Downloads 下载"),
 ]
 st.navigation(pages).run()

@@ -121,22 +121,28 @@ def forecast_frame(fc: Any, metric: str = "trucks_at_gate") -> pd.DataFrame:
 
 
 def fig_forecast(fc: Any, gate: str) -> Any:
-    """Trucks at ``gate`` hour by hour: do-nothing's mean and 90 % band, the action's beside it."""
+    """Trucks at ``gate`` hour by hour: do-nothing's mean and 90 % band, the action's beside it.
+
+    Drawn bilingual under the app's CJK font settings (:mod:`ftztwin.appkit.bilingual_charts`).
+    """
+    from ftztwin.appkit.bilingual_charts import _rc, text
+
     rows = sorted((r for r in fc.rows if r.metric == "trucks_at_gate" and r.resource == gate),
                   key=lambda r: r.hour)  # fmt: skip
     hours = [r.hour for r in rows]
-    fig, ax = plt.subplots(figsize=(6, 3))
-    ax.fill_between(
-        hours, [r.p05 for r in rows], [r.p95 for r in rows], alpha=0.25, label="do nothing, 90%"
-    )
-    ax.plot(hours, [r.mean for r in rows], marker="o", label="do nothing, mean")
-    if rows and rows[0].action_mean is not None:
-        ax.fill_between(hours, [r.action_p05 for r in rows], [r.action_p95 for r in rows], alpha=0.25,
-                        label="action, 90%")  # fmt: skip
-        ax.plot(hours, [r.action_mean for r in rows], marker="s", label="action, mean")
-    ax.set_xlabel("hours from now")
-    ax.set_ylabel("trucks at the gate")
-    ax.set_title(gate)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
+    with plt.rc_context(_rc()):
+        fig, ax = plt.subplots(figsize=(6, 3))
+        ax.fill_between(hours, [r.p05 for r in rows], [r.p95 for r in rows], alpha=0.25,
+                        label=text("do nothing, 90% 不采取措施"))  # fmt: skip
+        ax.plot(hours, [r.mean for r in rows], marker="o", label=text("do nothing, mean 均值"))
+        if rows and rows[0].action_mean is not None:
+            ax.fill_between(hours, [r.action_p05 for r in rows], [r.action_p95 for r in rows],
+                            alpha=0.25, label=text("action, 90% 采取措施"))  # fmt: skip
+            ax.plot(hours, [r.action_mean for r in rows], marker="s",
+                    label=text("action, mean 措施均值"))  # fmt: skip
+        ax.set_xlabel(text("hours from now 距现在小时数"))
+        ax.set_ylabel(text("trucks at the gate 卡口车辆"))
+        ax.set_title(gate)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
     return fig

@@ -123,7 +123,7 @@ def test_the_map_draws_offline_and_the_page_names_where_trucks_wait(lab_url, bro
     try:
         _nav(page, "Run 运行")
         page.get_by_role("button", name=re.compile(r"^Run 2 replications")).click()
-        page.get_by_text(re.compile(r"^Results: reform_2014")).wait_for()
+        page.get_by_text(re.compile(r"^Results 结果: reform_2014")).wait_for()
         page.locator('[data-testid="stSidebarNavLink"]', has_text="Map & monitoring").click()
         page.get_by_role("heading", name="Map & monitoring 地图与中央监控").wait_for()
         page.get_by_text("Bottleneck 瓶颈").first.wait_for()
@@ -190,7 +190,7 @@ def test_two_tabs_asking_for_the_same_run_share_one_run(lab_url, browser):
         _shot(second, "two_tabs_second_joined.png")
         digests = []
         for page in (first, second):
-            head = page.get_by_text(re.compile(r"^Results: reform_2014 \(digest"))
+            head = page.get_by_text(re.compile(r"^Results 结果: reform_2014 \(digest"))
             head.wait_for()
             digests.append(head.inner_text())
         assert digests[0] == digests[1]  # one run, one digest, shown in both tabs

@@ -32,6 +32,10 @@ class AlteringController:
     def pending_lanes(self):
         return self.inner.pending_lanes
 
+    @property
+    def pending(self):
+        return self.inner.pending
+
     def handle(self, event, now):
         out = []
         for cmd in self.inner.handle(event, now):

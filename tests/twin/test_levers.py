@@ -47,12 +47,19 @@ def _flips() -> dict[str, tuple[dict, dict]]:
         if f.annotation is bool
     }
     flips["batch_share"] = _both("batch_share", 0.2, 0.8)
-    flips["h986"] = _both("h986", {"yangshan_port": 0}, {"yangshan_port": 2})
+    # Capacity-aware selection (on in reform_2014) defers what a saturated station cannot
+    # take: it may hand the extra physical selections of a higher rate to the scanner or
+    # to audit, and move scan work between lanes as scanners come and go. These two
+    # levers' documented directions hold with selection a function of the declarations.
+    off = {"capacity_aware_selection": False}
+    flips["h986"] = (
+        {"levers": {"h986": {"yangshan_port": 0}, **off}},
+        {"levers": {"h986": {"yangshan_port": 2}, **off}},
+    )
     flips["random_control_scale"] = _both("random_control_scale", 1.0, 3.0)
-    flips["risk_policy"] = _both(
-        "risk_policy",
-        {"lanes": {"expected_rates": {"physical": 0.03}}},
-        {"lanes": {"expected_rates": {"physical": 0.06}}},
+    flips["risk_policy"] = (
+        {"levers": {"risk_policy": {"lanes": {"expected_rates": {"physical": 0.03}}}, **off}},
+        {"levers": {"risk_policy": {"lanes": {"expected_rates": {"physical": 0.06}}}, **off}},
     )
     flips["risk_file"] = ({}, {"levers": {"risk_file": _riskier_table()}})
     half = [
