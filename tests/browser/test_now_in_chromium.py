@@ -39,13 +39,13 @@ def test_the_now_page_forecasts_from_the_recorded_snapshot_with_a_what_if_in_chr
         page.get_by_text("Load a snapshot").wait_for()
         page.get_by_role("button", name="Load the state 读取现状").click()
         page.get_by_text("Devices in fault 故障设备").wait_for()
-        body = page.locator("body").inner_text()
-        assert "State now 当前状态" in body
-        page.get_by_text("yangshan_port/h986-1").first.wait_for()
-        hours = page.get_by_label("hours ahead 预测小时")
+        page.get_by_role("heading", name="State now 当前状态", exact=False).wait_for()
+        page.get_by_text("yangshan_port/h986-1").first.wait_for(state="attached")
+        main = page.get_by_test_id("stMainBlockContainer")
+        hours = main.get_by_role("spinbutton", name="hours ahead 预测小时")
         hours.fill("1")
         hours.press("Enter")
-        reps = page.get_by_label("replications 重复次数")
+        reps = main.get_by_role("spinbutton", name="replications 重复次数", exact=True)
         reps.fill("2")
         reps.press("Enter")
         page.get_by_label("What-if levers", exact=False).fill("outage.yangshan_port/gate_2L_01=1")
@@ -53,15 +53,15 @@ def test_the_now_page_forecasts_from_the_recorded_snapshot_with_a_what_if_in_chr
         page.get_by_text("Trucks at the gate 卡口车辆 (mean, 90% interval)").wait_for()
         page.get_by_text("Action 措施:").wait_for()
         tables = page.locator('[data-testid="stDataFrame"]')
-        tables.nth(2).locator("td").first.wait_for()
+        tables.nth(2).locator("td").first.wait_for(state="attached")
         cells = _cells(tables.nth(2))
         assert "yangshan_port/gate_2L_01" in cells
-        _shot(page, "now_forecast")
+        _shot(page, "now_forecast.png")
         # Columns: resource, hour, mean, 90% low, 90% high, action mean, paired difference.
         at = cells.index("yangshan_port/gate_2L_01")
         mean, low, high = _numbers(cells[at + 2 : at + 5])
     finally:
-        _shot(page, "now_last")
+        _shot(page, "now_last.png")
     assert 0.0 <= low <= mean <= high
 
 
@@ -79,4 +79,4 @@ def test_a_missing_snapshot_file_is_named_and_nothing_is_forecast_in_chromium(
     body = page.locator("body").inner_text()
     assert "/nonexistent/snapshot.json" in body
     assert "Forecast 预测" not in body
-    _shot(page, "now_missing_snapshot")
+    _shot(page, "now_missing_snapshot.png")
