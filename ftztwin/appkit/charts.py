@@ -8,7 +8,6 @@ for that. Labels carry the Chinese terms customs users look for.
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Mapping
 
@@ -18,137 +17,24 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ftz_spec import Scenario
-from twin.stats import Interval
 from twin.topology import build_topology, draw_map
 
 __all__ = [
-    "fig_clearance_distribution",
-    "fig_comparison",
-    "fig_credit_classes",
     "fig_flow",
     "fig_map",
-    "fig_paired_diffs",
-    "fig_queue_over_time",
     "fig_queues_now",
-    "fig_role_utilisation",
     "fig_staff_groups",
     "png_bytes",
 ]
 
 
-# No CJK font is installed with matplotlib here (or in CI), so chart text stays English;
-# the pages print the Chinese terms beside each chart.
+# These figures keep their text English and the pages print the Chinese terms beside
+# them; the bilingual figures (drawn with the CJK font) are in bilingual_charts.
 _CJK = re.compile(r"\s*[\u3000-\u9fff\uff00-\uffef、，：（）]+")
 
 
 def _en(labels: pd.Series) -> list[str]:
     return [_CJK.sub("", str(label)).strip() for label in labels]
-
-
-def _err(mean: pd.Series, low: pd.Series, high: pd.Series) -> np.ndarray:
-    lo = (mean - low).fillna(0).clip(lower=0)
-    hi = (high - mean).fillna(0).clip(lower=0)
-    return np.vstack([lo.to_numpy(), hi.to_numpy()])
-
-
-def fig_clearance_distribution(times: pd.DataFrame, summary: Mapping[str, Interval]) -> Figure:
-    """Histogram of clearance times (log scale) with the mean, median and 95th percentile."""
-    fig = Figure(figsize=(7, 3.6))
-    ax = fig.subplots()
-    minutes = times["minutes"].clip(lower=0.05) if len(times) else pd.Series([], dtype=float)
-    if len(minutes):
-        bins = np.logspace(math.log10(0.05), math.log10(max(minutes.max(), 1.0)), 40)
-        ax.hist(minutes, bins=bins, color="#2c7fb8", alpha=0.8)
-        ax.set_xscale("log")
-    for kpi, name, style in (
-        ("clearance_time_min_mean", "mean", "-"),
-        ("clearance_time_min_p50", "median", "--"),
-        ("clearance_time_min_p95", "p95", ":"),
-    ):
-        iv = summary.get(kpi)
-        if iv is not None and not math.isnan(iv.mean) and iv.mean > 0:
-            ax.axvline(iv.mean, color="#d95f0e", linestyle=style, label=f"{name} {iv.mean:.3g} min")
-    ax.set_xlabel("clearance time per truck (min, log scale)")
-    ax.set_ylabel("trucks (replication 1)")
-    ax.set_title("Clearance-time distribution")
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def fig_queue_over_time(queues: pd.DataFrame) -> Figure:
-    """Longest gate queue per 10 minutes, one line per gate."""
-    fig = Figure(figsize=(7, 3.6))
-    ax = fig.subplots()
-    for gate in queues.columns:
-        ax.step(queues.index, queues[gate], where="post", label=gate, linewidth=1)
-    ax.set_xlabel("simulated time (h)")
-    ax.set_ylabel("trucks waiting (max per bin)")
-    ax.set_title("Queue over time per gate")
-    if len(queues.columns):
-        ax.legend(fontsize=6, ncol=2)
-    fig.tight_layout()
-    return fig
-
-
-def fig_role_utilisation(util: pd.DataFrame) -> Figure:
-    """Staff utilisation per role with 95% confidence intervals."""
-    fig = Figure(figsize=(7, 3.2))
-    ax = fig.subplots()
-    y = np.arange(len(util))
-    ax.barh(y, util["mean"] * 100, xerr=_err(util["mean"], util["low"], util["high"]) * 100,
-            color="#41ab5d", capsize=3)  # fmt: skip
-    ax.set_yticks(y, _en(util["label"]), fontsize=8)
-    ax.set_xlabel("utilisation (%) with 95% CI")
-    ax.set_title("Staff utilisation per role")
-    fig.tight_layout()
-    return fig
-
-
-def fig_credit_classes(frame: pd.DataFrame) -> Figure:
-    """Inspection rate (with CI) and hit rate by enterprise credit class."""
-    fig = Figure(figsize=(7, 3.4))
-    ax = fig.subplots()
-    x = np.arange(len(frame))
-    err = _err(frame["inspection_rate"], frame["low"], frame["high"]) * 100
-    ax.bar(x - 0.2, frame["inspection_rate"] * 100, 0.4, yerr=err, capsize=3,
-           label="inspection rate (95% CI)", color="#756bb1")  # fmt: skip
-    ax.bar(x + 0.2, frame["hit_rate"].fillna(0) * 100, 0.4, label="hit rate", color="#e6550d")
-    ax.set_xticks(x, _en(frame["label"]), fontsize=7)
-    ax.set_ylabel("%")
-    ax.set_title("Inspection and hit rates by credit class")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def fig_comparison(long: pd.DataFrame, kpi: str) -> Figure:
-    """One KPI's mean with 95% CI for each compared scenario."""
-    rows = long[long["kpi"] == kpi]
-    fig = Figure(figsize=(7, 3.2))
-    ax = fig.subplots()
-    x = np.arange(len(rows))
-    ax.bar(x, rows["mean"], yerr=_err(rows["mean"], rows["ci95_low"], rows["ci95_high"]),
-           capsize=4, color="#3182bd")  # fmt: skip
-    ax.set_xticks(x, rows["scenario"], fontsize=8)
-    ax.set_title(f"{kpi}: mean with 95% CI")
-    fig.tight_layout()
-    return fig
-
-
-def fig_paired_diffs(diffs: pd.DataFrame, kpi: str) -> Figure:
-    """Paired differences from the reference scenario with 95% CIs (a forest plot)."""
-    fig = Figure(figsize=(7, 0.8 + 0.6 * max(len(diffs), 1)))
-    ax = fig.subplots()
-    y = np.arange(len(diffs))
-    ax.errorbar(diffs["diff"], y, xerr=_err(diffs["diff"], diffs["ci95_low"], diffs["ci95_high"]),
-                fmt="o", capsize=4, color="#de2d26")  # fmt: skip
-    ax.axvline(0, color="#888", linewidth=1)
-    ax.set_yticks(y, diffs["scenario"], fontsize=8)
-    ax.set_title(f"Paired difference in {kpi} (vs reference), 95% CI")
-    fig.tight_layout()
-    return fig
 
 
 def fig_map(scenario: Scenario, load: Mapping[str, float] | None = None) -> Figure:
