@@ -38,6 +38,7 @@ __all__ = [
     "map_load",
     "paired",
     "pick",
+    "queue_levels",
     "queue_over_time",
     "replications_frame",
     "role_utilisation",
@@ -207,19 +208,13 @@ def clearance_times(events: pd.DataFrame, warmup_s: float = 0.0) -> pd.DataFrame
     ).reset_index(drop=True)
 
 
-def queue_over_time(
-    events: pd.DataFrame, activity: str = "gate_queue", bin_min: float = 10.0
-) -> pd.DataFrame:
-    """Return the longest queue per resource in each ``bin_min`` bin (index: hours).
+def queue_levels(waits: pd.DataFrame, bin_min: float) -> pd.DataFrame:
+    """The longest queue per resource in each ``bin_min`` bin of WAIT_START/WAIT_STOP records.
 
-    The level is the running count of WAIT_START minus WAIT_STOP, in log order; each
-    bin starts with the level the previous bin ended with. Index: hours.
+    The level is the running count of WAIT_START minus WAIT_STOP per resource, in log
+    order; each bin starts with the level the previous bin ended with. ``waits`` must
+    not be empty. Index: hours (``time_h``).
     """
-    waits = events[
-        (events["activity"] == activity) & events["lifecycle"].isin(["WAIT_START", "WAIT_STOP"])
-    ]
-    if waits.empty:
-        return pd.DataFrame()
     waits = waits.sort_values("time_s", kind="stable")
     step = waits["lifecycle"].map({"WAIT_START": 1, "WAIT_STOP": -1})
     level = step.groupby(waits["resource"]).cumsum()
@@ -228,16 +223,29 @@ def queue_over_time(
     # after the last record of an instant is a queue anyone could see.
     frame = frame.drop_duplicates(["resource", "time_s"], keep="last")
     bins = (frame["time_s"] // (bin_min * 60.0)).astype(int)
-    frame = frame.assign(bin=bins)
-    grouped = frame.groupby(["bin", "resource"])["level"]
-    peak = grouped.max().unstack()
-    last = grouped.last().unstack()
+    grouped = frame.assign(bin=bins).groupby(["bin", "resource"])["level"]
     full = range(int(bins.max()) + 1)
-    peak, last = peak.reindex(full), last.reindex(full)
-    carried = last.ffill().shift(1).fillna(0.0)  # the queue each bin starts with
+    peak = grouped.max().unstack().reindex(full)
+    carried = grouped.last().unstack().reindex(full).ffill().shift(1).fillna(0.0)
     out = peak.where(peak > carried, carried)
     out.index = out.index * bin_min / 60.0
     out.index.name = "time_h"
+    return out
+
+
+def queue_over_time(
+    events: pd.DataFrame, activity: str = "gate_queue", bin_min: float = 10.0
+) -> pd.DataFrame:
+    """Return the longest queue per resource of ``activity`` in each ``bin_min`` bin.
+
+    See :func:`queue_levels`; gate lanes are named by their gate. Index: hours.
+    """
+    waits = events[
+        (events["activity"] == activity) & events["lifecycle"].isin(["WAIT_START", "WAIT_STOP"])
+    ]
+    if waits.empty:
+        return pd.DataFrame()
+    out = queue_levels(waits, bin_min)
     out.columns = [c.removesuffix("/lanes") for c in out.columns]
     return out
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ftz_spec import Scenario
-from ftztwin.appkit.frames import ROLE_LABELS
+from ftztwin.appkit.frames import ROLE_LABELS, queue_levels
 from twin.stats import Interval
 
 __all__ = [
@@ -177,19 +177,7 @@ def queue_series(events: pd.DataFrame, bin_min: float = 15.0) -> pd.DataFrame:
     waits = _waits(events)
     if waits.empty:
         return pd.DataFrame()
-    waits = waits.sort_values("time_s", kind="stable")
-    step = waits["lifecycle"].map({"WAIT_START": 1, "WAIT_STOP": -1})
-    level = step.groupby(waits["resource"]).cumsum()
-    frame = pd.DataFrame({"resource": waits["resource"], "time_s": waits["time_s"], "level": level})
-    frame = frame.drop_duplicates(["resource", "time_s"], keep="last")
-    bins = (frame["time_s"] // (bin_min * 60.0)).astype(int)
-    grouped = frame.assign(bin=bins).groupby(["bin", "resource"])["level"]
-    full = range(int(bins.max()) + 1)
-    peak = grouped.max().unstack().reindex(full)
-    carried = grouped.last().unstack().reindex(full).ffill().shift(1).fillna(0.0)
-    out = peak.where(peak > carried, carried).astype(float)
-    out.index = out.index * bin_min / 60.0
-    out.index.name = "time_h"
+    out = queue_levels(waits, bin_min).astype(float)
     out.columns.name = None
     return out
 

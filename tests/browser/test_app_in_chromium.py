@@ -73,13 +73,11 @@ def _wait_until_healthy(proc: subprocess.Popen[str], url: str, lines: list[str])
     raise AssertionError("streamlit did not become healthy:\n" + "".join(lines))
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = scratch_scenarios(tmp_path_factory.mktemp("browser") / "scenarios")
+def serve(app: Path, env: dict[str, str]) -> Iterator[str]:
+    """Run ``streamlit run app`` on a free loopback port; yield its URL, stop it after."""
     port = _free_port()
-    env = {**os.environ, **SHORT_RUN, "FTZTWIN_SCENARIO_DIR": str(folder)}
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
@@ -102,6 +100,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = scratch_scenarios(tmp_path_factory.mktemp("browser") / "scenarios")
+    env = {**os.environ, **SHORT_RUN, "FTZTWIN_SCENARIO_DIR": str(folder)}
+    yield from serve(ROOT / "app.py", env)
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -23,12 +20,10 @@ from tests.browser.test_app_in_chromium import (
     ARTIFACTS,
     CHROMIUM,
     FLAGS,
-    _free_port,
     _nav,
     _unavailable,
-    _wait_until_healthy,
+    serve,
 )
-from tests.conftest import ROOT
 
 RUN_TIMEOUT_MS = 180_000
 LONG_H = "168"  # a week: long enough to press Stop, or to open a second tab, mid-run
@@ -41,34 +36,11 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser_lab")
     folder = scratch_scenarios(root / "scenarios")
     app = router(root)
-    port = _free_port()
     env = {
         **os.environ, **SHORT_RUN, "FTZTWIN_SCENARIO_DIR": str(folder),
         "FTZTWIN_APP_WORKERS": "2",
     }  # fmt: skip
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    lines: list[str] = []
-    assert proc.stdout is not None
-    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(proc, url, lines)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    yield from serve(app, env)
 
 
 @pytest.fixture(scope="module")
