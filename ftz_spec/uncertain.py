@@ -19,6 +19,7 @@ from ftz_spec.dists import Dist, Exponential, Fixed, LogNormal, Triangular
 from ftz_spec.violations import (
     CHECKS,
     VIOLATION_KINDS,
+    AuditHistory,
     Filing,
     Intelligence,
     ViolationKindSpec,
@@ -29,6 +30,7 @@ __all__ = [
     "CHECKS",
     "CREDIT_CLASSES",
     "VIOLATION_KINDS",
+    "AuditHistory",
     "DeviceUncertainty",
     "Enterprises",
     "Filing",
@@ -334,6 +336,7 @@ class Uncertainties(Model):
         default={"on_site": 1.0, "desk": 0.7, "self_audit": 0.4},
         description="Reach of each audit method (稽查方式) on the post-audit detection figure",
     )
+    audit_history: AuditHistory = AuditHistory()
     verification_share: Probability = Field(
         default=0.05, description="Self-assessed taxed declarations verified by audit"
     )

@@ -17,6 +17,7 @@ from ftz_spec.base import Model, Probability
 __all__ = [
     "CHECKS",
     "VIOLATION_KINDS",
+    "AuditHistory",
     "Filing",
     "Intelligence",
     "ViolationKindSpec",
@@ -148,6 +149,31 @@ class Intelligence(Model):
         default=0.005,
         description="The same for compliant shipments of goods where infringement is the "
         "likely kind (a genuine product reported as a fake)",
+    )
+
+
+class AuditHistory(Model):
+    """What clearance missed before the run, which post-clearance audit can still find.
+
+    A run starts with empty queues but not with an empty past: every enterprise has
+    shipped since its last audit, and what clearance missed then is still there to be
+    found within the audit law's look-back (海关稽查条例: three years from release). The
+    run's audits find these violations too, so their number, not the few days' worth the
+    run itself adds, is what more auditors' hours reach (二(三)2 四). The past is the
+    same whatever phase the run tests (the phase starts at hour 0), so one share serves
+    every scenario; 0 starts the run without a past.
+    """
+
+    missed_share: Probability = Field(
+        default=0.6,
+        description="Share of violations clearance missed before the run (the 2013 "
+        "baseline's measured share: 139 of 231 in 72 h)",
+    )
+    look_back_years: NonNegativeFloat = Field(
+        default=3.0,
+        le=10.0,
+        description="Years after release within which an audit may still recover a "
+        "violation (海关稽查条例 第二条: three years)",
     )
 
 

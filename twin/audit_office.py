@@ -15,9 +15,15 @@ auditors' hours allow:
    enterprise gets the same full on-site audit once a year, in turn. Audits due and not
    started are the backlog.
 
-An audit finds each kind of violation clearance missed at the enterprise with the
-post-audit detection of the kind times the method's reach; findings recover the
+An audit finds each violation clearance missed at the enterprise with the post-audit
+detection of its kind times the method's reach; findings recover the
 revenue, count against the enterprise's credit, and feed the risk table.
+
+What an audit can find is not only what clearance missed during the run: the run starts
+with each enterprise's past since its last audit (``uncertainties.audit_history``, within
+the audit law's three-year look-back), drawn once from its own stream. Without that past
+the stock is a few days' worth, which the base staff already sweeps, and more auditors'
+hours would find nothing more (issue 16).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import numpy as np
 from core.risk import AuditMethod, CreditClass, Enterprise, InspectionResult, RiskDecision
 from core.trace import Lifecycle
 from ftz_spec import StaffRole
+from twin.cases import expected_stake, kind_weights
 from twin.detection import finds
 from twin.staff import StaffUnit
 from twin.stints import off_duty_wait_s, stint_s
@@ -86,6 +93,9 @@ class AuditCounters:
     checks: int = 0
     check_findings: int = 0
     findings_by_kind: dict[str, int] = field(default_factory=dict)
+    findings_before_run: int = 0  # of which violations of the past before the run
+    revenue_before_run_cny: float = 0.0
+    history_start: int = 0  # violations of the past the run started with
     audit_hours: float = 0.0
     backlog_sum: float = 0.0  # backlog counted hourly after the warm-up
     backlog_n: int = 0
@@ -112,6 +122,8 @@ class AuditOffice:
         self._checks: deque[_Job] = deque()
         self._plan: dict[str, _Plan] = {}
         self._since: dict[str, int] = {}  # declarations released since the last audit
+        # enterprise → kind → [count, revenue] missed before the run (not yet found)
+        self._past: dict[str, dict[str, list[float]]] = {}
         self._n = 0
 
     def start(self) -> None:
@@ -119,6 +131,7 @@ class AuditOffice:
         if not self.units:
             return
         self._replan(first=True)
+        self._seed_past()
         w = self.w
         w.env.process(self._weekly())
         w.env.process(self._count_backlog())
@@ -173,6 +186,40 @@ class AuditOffice:
                 self._plan[a.enterprise_id] = _Plan(last, interval, method)
             else:
                 plan.interval_s, plan.method = interval, method
+
+    def _seed_past(self) -> None:
+        """Draw what clearance missed at each enterprise between its last audit and now.
+
+        The expected count is the enterprise's declarations over that time (at most the
+        look-back) × its violation share × the share missed; the count is Poisson and
+        split among kinds by the violation chapter's trade profile. The declarations
+        also count toward the next audit's coverage (what differentiated audit ranks by).
+        """
+        w = self.w
+        past = w.scenario.uncertainties.audit_history
+        if past.missed_share <= 0 or past.look_back_years <= 0:
+            return
+        rng = w.streams.get("audit_history")  # its own stream: other draws stay paired
+        horizon = past.look_back_years * _YEAR
+        stake = {k: expected_stake(w.scenario, k) for k in w.scenario.uncertainties.violation_kinds}
+        now = w.env.now
+        for agent in w.enterprises.roster:  # roster order: reproducible draws
+            plan = self._plan[agent.enterprise_id]
+            days = min(max(0.0, now - plan.last_s), horizon) / _DAY
+            declarations = agent.daily * days
+            self._since[agent.enterprise_id] = int(declarations)
+            lam = declarations * agent.violation_share() * past.missed_share
+            n = int(rng.poisson(lam)) if lam > 0 else 0
+            names, weights = kind_weights(w.scenario, agent.violation_chapter)
+            total = sum(weights)
+            if n == 0 or total <= 0:
+                continue
+            counts = rng.multinomial(n, [x / total for x in weights])
+            slots = {
+                k: [float(c), float(c) * stake[k]] for k, c in zip(names, counts, strict=True) if c
+            }
+            self._past[agent.enterprise_id] = slots
+            self.counters.history_start += n
 
     # Work -------------------------------------------------------------------------
 
@@ -267,27 +314,49 @@ class AuditOffice:
         self.counters.audits[job.method.value] = self.counters.audits.get(job.method.value, 0) + 1
         w.counters.audits += 1
         reach = w.scenario.uncertainties.audit_detection.get(job.method.value, 1.0)
-        slots = w.missed.get(job.enterprise_id, {})
+        found_any = self._sweep(w.missed.get(job.enterprise_id, {}), reach, before_run=False)
+        past = self._past.get(job.enterprise_id)
+        if past is not None:
+            # The past is swept with its own stream: the run's draws stay paired across
+            # variants whatever the past holds.
+            found_any = self._sweep(past, reach, before_run=True) or found_any
+            if not past:
+                del self._past[job.enterprise_id]
+        agent = w.enterprises.by_id(job.enterprise_id)
+        if found_any:
+            w.enterprises.caught(agent, float(self._rng.random()))
+        w.risk.audit_feedback(job.enterprise_id, bool(found_any), w.env.now, found_any)
+
+    def _sweep(self, slots: dict[str, list[float]], reach: float, before_run: bool) -> str:
+        """Find each violation in ``slots`` with its kind's chance; return the first kind found."""
+        w, unc = self.w, self.w.scenario.uncertainties
+        rng = w.streams.get("audit_history") if before_run else self._rng
         found_any = ""
         for kind in sorted(slots):
             count, revenue = slots[kind]
             if count <= 0:
                 continue
-            spec = w.scenario.uncertainties.violation_kinds.get(kind)
-            p = w.scenario.uncertainties.detection.get("post_audit", 0.0) * reach
+            spec = unc.violation_kinds.get(kind)
+            p = unc.detection.get("post_audit", 0.0) * reach
             p *= spec.detection.get("post_audit", 1.0) if spec else 1.0
-            if float(self._rng.random()) < min(1.0, p):
-                w.counters.audit_findings += int(count)
-                w.counters.revenue_recovered_cny += revenue
-                self.counters.findings_by_kind[kind] = self.counters.findings_by_kind.get(
-                    kind, 0
-                ) + int(count)
+            # Each violation is found or not on its own: an audit examines the
+            # declarations, and a large stock is found in part, not all or nothing.
+            n = int(rng.binomial(int(count), min(1.0, p)))
+            if not n:
+                continue
+            got = revenue * n / count
+            w.counters.audit_findings += n
+            w.counters.revenue_recovered_cny += got
+            _count(self.counters.findings_by_kind, kind, n)
+            if before_run:
+                self.counters.findings_before_run += n
+                self.counters.revenue_before_run_cny += got
+            if n >= count:
                 del slots[kind]
-                found_any = found_any or kind
-        agent = w.enterprises.by_id(job.enterprise_id)
-        if found_any:
-            w.enterprises.caught(agent, float(self._rng.random()))
-        w.risk.audit_feedback(job.enterprise_id, bool(found_any), w.env.now, found_any)
+            else:
+                slots[kind] = [count - n, revenue - got]
+            found_any = found_any or kind
+        return found_any
 
     def _count_backlog(self) -> Generator[Any, Any, None]:
         w = self.w
@@ -303,8 +372,8 @@ def _interval(audits_per_year: float) -> float:
     return _YEAR / audits_per_year if audits_per_year > 0 else math.inf
 
 
-def _count(d: dict[str, int], key: str) -> None:
-    d[key] = d.get(key, 0) + 1
+def _count(d: dict[str, int], key: str, n: int = 1) -> None:
+    d[key] = d.get(key, 0) + n
 
 
 def _result(decision: RiskDecision, case: Case, found: bool) -> InspectionResult:

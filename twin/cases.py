@@ -30,7 +30,7 @@ from ftz_spec.dists import Dist, Exponential, Fixed, LogNormal, Triangular, Unif
 from twin.enterprises import EnterpriseAgent, EnterpriseModel
 from twin.gate_process import Truck, transfer_plan
 
-__all__ = ["Case", "likely_kind", "new_case", "violation_kind"]
+__all__ = ["Case", "expected_stake", "kind_weights", "likely_kind", "new_case", "violation_kind"]
 
 _PROVINCES = "沪苏浙皖鲁"
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -219,8 +219,8 @@ def _truck(case_id: str, flow: Flow, pass_plate: str, real_plate: str, weight: f
     )
 
 
-def violation_kind(scenario: Scenario, chapter: str, u: float) -> str:
-    """Return the kind of a violation in goods of ``chapter``, drawn from uniform ``u``.
+def kind_weights(scenario: Scenario, chapter: str) -> tuple[list[str], list[float]]:
+    """Return the violation kinds (sorted) and their weights in goods of ``chapter``.
 
     Weights are each kind's ``weight × chapter weight`` (its trade profile); goods that no
     kind's profile covers fall back to the kinds' own weights.
@@ -230,10 +230,33 @@ def violation_kind(scenario: Scenario, chapter: str, u: float) -> str:
     weights = [
         kinds[k].weight * kinds[k].chapters.get(chapter, kinds[k].other_chapters) for k in names
     ]
-    total = sum(weights)
-    if total <= 0:
+    if sum(weights) <= 0:
         weights = [kinds[k].weight for k in names]
-        total = sum(weights)
+    return names, weights
+
+
+def expected_stake(scenario: Scenario, kind: str) -> float:
+    """Return the mean revenue at stake of one violation of ``kind`` over all flows.
+
+    Every kind's stake is linear in the goods' value and in its own uniform, so the mean
+    is the stake at the mean value and ``u = 0.5``, times the share of trucks taxed.
+    """
+    unc = scenario.uncertainties
+    total = sum(f.trucks_per_day for f in unc.flows)
+    taxed = sum(f.trucks_per_day for f in unc.flows if f.kind in _TAXED)
+    if total <= 0 or taxed <= 0:
+        return 0.0
+    value = unc.enterprises.value_per_truck_cny.mean
+    return _stake(scenario, kind, value, 0.5, True)[2] * taxed / total
+
+
+def violation_kind(scenario: Scenario, chapter: str, u: float) -> str:
+    """Return the kind of a violation in goods of ``chapter``, drawn from uniform ``u``.
+
+    Weights are those of :func:`kind_weights`.
+    """
+    names, weights = kind_weights(scenario, chapter)
+    total = sum(weights)
     if total <= 0:
         return ""
     x, acc = u * total, 0.0

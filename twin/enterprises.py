@@ -61,6 +61,15 @@ class EnterpriseAgent(mesa.Agent):
         self.shipped: dict[str, int] = dict.fromkeys(self.chapters, 0)
         self.adapt_probability = spec.adapt_probability
         self.downgrade_after = _DOWNGRADE_AFTER  # set by the model once sizes are known
+        self.daily = 0.0  # expected declarations a day (set by the model, from its size)
+
+    def violation_share(self) -> float:
+        """Expected share of the enterprise's declarations that hold a violation.
+
+        Goods are drawn evenly from its chapters and only the violation chapter's hold
+        any, so this is that chapter's chance over the number of chapters.
+        """
+        return self.violation_probability(self.violation_chapter) / len(self.chapters)
 
     def violation_probability(self, chapter: str) -> float:
         """True chance that a declaration of goods in ``chapter`` holds a violation.
@@ -114,6 +123,7 @@ class EnterpriseModel(mesa.Model):
         self._cum = np.cumsum(sizes / sizes.sum())
         yearly = declarations_per_day * _YEAR_DAYS * sizes / sizes.sum()
         for agent, n in zip(self.roster, yearly, strict=True):
+            agent.daily = float(n) / _YEAR_DAYS
             agent.downgrade_after = max(
                 _DOWNGRADE_AFTER, int(np.ceil(n * _DOWNGRADE_PER_DECLARATION))
             )

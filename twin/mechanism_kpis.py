@@ -74,6 +74,9 @@ MECHANISM_KPIS = (
     "audit_check_findings",
     "audit_checks_unstaffed",
     "audit_findings[kind=…]",
+    "audit_findings_before_run",
+    "revenue_recovered_before_run_cny",
+    "audit_past_violations_start",
     "selections_deferred_total",
 )
 
@@ -192,6 +195,9 @@ def mechanism_kpis(w: World) -> dict[str, float]:
         "audit_checks": float(o.checks),
         "audit_check_findings": float(o.check_findings),
         "audit_checks_unstaffed": float(w.office.unstaffed),
+        "audit_findings_before_run": float(o.findings_before_run),
+        "revenue_recovered_before_run_cny": o.revenue_before_run_cny,
+        "audit_past_violations_start": float(o.history_start),
         "selections_deferred_total": float(w.risk.selections_deferred()),
     }
     for method in ("on_site", "desk", "self_audit"):

@@ -45,17 +45,7 @@ def test_fewer_risk_analysts_find_fewer_violations_and_more_find_more(base, coun
     ("count", "sign"),
     [
         (25, -1),
-        pytest.param(
-            70,
-            +1,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 16 (open): more auditors (45 → 70) complete 254 more audits in 48 h "
-                "[236, 273] but find only 1.6 more [-1.8, 5.0] over 8 pairs: findings are "
-                "bounded by the stock of violations clearance missed, which the base "
-                "staff already sweeps; audit depth, not count, would have to grow",
-            ),
-        ),
+        (70, +1),
     ],
 )
 def test_fewer_auditors_recover_less_and_more_recover_more(base, count, sign):
