@@ -325,7 +325,7 @@ class AuditOffice:
         agent = w.enterprises.by_id(job.enterprise_id)
         if found_any:
             w.enterprises.caught(agent, float(self._rng.random()))
-        w.risk.audit_feedback(job.enterprise_id, bool(found_any), w.env.now, found_any)
+        w.desk.feed_audit(job.enterprise_id, bool(found_any), found_any)
 
     def _sweep(self, slots: dict[str, list[float]], reach: float, before_run: bool) -> str:
         """Find each violation in ``slots`` with its kind's chance; return the first kind found."""

@@ -132,6 +132,39 @@ class AnalystDesk:
         self.counters.feedback_delay_s += w.env.now - t0
         self._fold(result)
 
+    def feed_audit(self, enterprise_id: str, found: bool, kind: str) -> None:
+        """Have an analyst fold a post-clearance audit's report into the risk table.
+
+        The audit's findings reach the table through the analysts, as inspection results
+        do (稽查结果反馈风险分析): the dumbbell's two ends meet in the risk table, and an
+        audit's evidence waits for, or is lost to, the analysts' capacity like any other.
+        """
+        if self.unit is None:
+            self.w.risk.audit_feedback(enterprise_id, found, self.w.env.now, kind)
+            return
+        if self._backlog >= _FEEDBACK_BACKLOG:
+            self.counters.results_dropped += 1
+            return
+        self._backlog += 1
+        self.w.env.process(self._audit_report(enterprise_id, found, kind))
+
+    def _audit_report(
+        self, enterprise_id: str, found: bool, kind: str
+    ) -> Generator[Any, Any, None]:
+        w = self.w
+        t0 = w.env.now
+        # Its own stream: the inspection results' draws stay paired across variants.
+        minutes = w.scenario.uncertainties.times.risk_analysis_min.sample(
+            w.streams.get("risk_analysis/audit")
+        )
+        yield from self._task(
+            "risk_feedback", f"audit-report:{enterprise_id}", minutes * 60.0, priority=1
+        )
+        self._backlog -= 1
+        self.counters.results_processed += 1
+        self.counters.feedback_delay_s += w.env.now - t0
+        w.risk.audit_feedback(enterprise_id, found, w.env.now, kind)
+
     def _fold(self, result: InspectionResult) -> None:
         w = self.w
         w.risk.feedback(result, w.env.now)

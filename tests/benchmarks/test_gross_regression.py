@@ -2,15 +2,21 @@
 
 Ratios measured in one run (CPU time) and memory measured in a child process do not
 flap on a shared machine the way absolute timings would; the thresholds are far from
-the measured figures (twin ÷ floor about 2 at 24 h, memory growth a few percent).
+the measured figures (twin ÷ floor about 1.6 at 12 h on a quiet machine, memory growth
+a few percent).
 """
 
 from __future__ import annotations
+
+import pytest
 
 from benchmarks.bench_floor import measure
 from benchmarks.probe import probe
 
 
+# Alone (``make test`` runs the ``solo`` tests after the parallel suite): beside another
+# busy worker, the twin's CPU time grew 3.3x and the core's 2x, so the ratio read 2.6.
+@pytest.mark.solo
 def test_the_twin_stays_within_two_and_a_half_times_its_floor() -> None:
     m = measure(12.0, repeats=3)
     assert m["replay_errors"] == 0

@@ -14,16 +14,19 @@ from tests.twin.paired import difference, excludes_zero, pair_variant, runs
 pytestmark = pytest.mark.slow
 
 REPS = 4
-# Analysts: the effect on detection is about 5 points either way, but a pair's difference
-# ranges over 10 points (the runs part ways once a control lands on a different trader),
-# so eight pairs, not four, are needed to show it; the auditors' use the first four.
+# Analysts: a pair's difference in detection ranges over 10 points (the runs part ways
+# once a control lands on a different trader, and a run sees only 100-190 violations), so
+# more analysts are compared over eight pairs. Fewer analysts show over a longer run (96 h
+# observed): the table they keep learns more slowly, and the gap grows with the run
+# (-0.058 [-0.107, -0.009] over six pairs, where 48 h observed gave -0.031 +- 0.042).
 REPS_ANALYSTS = 8
+REPS_FEWER, HORIZON_FEWER_H = 6, 108.0
 HALF = {"traffic_scale": 0.5}
 
 
-def _scenario(pool: str | None = None, count: int = 0):
+def _scenario(pool: str | None = None, count: int = 0, horizon_h: float = 60.0):
     site = {"staff_pools": [{"id": pool, "count": count}]} if pool else {}
-    return pair_variant("reform_2014", 60.0, 12.0, site=site, uncertainties=HALF)
+    return pair_variant("reform_2014", horizon_h, 12.0, site=site, uncertainties=HALF)
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +34,22 @@ def base():
     return runs(_scenario(), REPS_ANALYSTS)
 
 
-@pytest.mark.parametrize(("count", "sign"), [(15, -1), (60, +1)])
-def test_fewer_risk_analysts_find_fewer_violations_and_more_find_more(base, count, sign):
-    other = runs(_scenario("risk", count), REPS_ANALYSTS)
+def _analysts_move_detection(base, other, sign):
     iv = difference(base, other, "detection_rate")
     assert excludes_zero(iv) and iv.mean * sign > 0, iv
     # Through their hours: reviews and targeting move the same way.
     assert difference(base, other, "prearrival_reviews").mean * sign > 0
     assert difference(base, other, "targeting_controls_issued").mean * sign > 0
+
+
+def test_fewer_risk_analysts_find_fewer_violations():
+    base = runs(_scenario(horizon_h=HORIZON_FEWER_H), REPS_FEWER)
+    other = runs(_scenario("risk", 15, HORIZON_FEWER_H), REPS_FEWER)
+    _analysts_move_detection(base, other, -1)
+
+
+def test_more_risk_analysts_find_more_violations(base):
+    _analysts_move_detection(base, runs(_scenario("risk", 60), REPS_ANALYSTS), +1)
 
 
 @pytest.mark.parametrize(
