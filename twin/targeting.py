@@ -29,7 +29,7 @@ Analysts' time drives three things, so the number of analysts shows in detection
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -111,26 +111,7 @@ class AnalystDesk:
 
     def feed_back(self, case: Case, result: InspectionResult) -> None:
         """Have an analyst fold ``result`` into the risk table (闭合管理回路)."""
-        if self.unit is None:
-            self._fold(result)
-            return
-        if self._backlog >= _FEEDBACK_BACKLOG:
-            self.counters.results_dropped += 1
-            return
-        self._backlog += 1
-        self.w.env.process(self._feedback(case.case_id, result))
-
-    def _feedback(self, case_id: str, result: InspectionResult) -> Generator[Any, Any, None]:
-        w = self.w
-        t0 = w.env.now
-        minutes = w.scenario.uncertainties.times.risk_analysis_min.sample(
-            w.streams.get("risk_analysis")
-        )
-        yield from self._task("risk_feedback", case_id, minutes * 60.0, priority=1)
-        self._backlog -= 1
-        self.counters.results_processed += 1
-        self.counters.feedback_delay_s += w.env.now - t0
-        self._fold(result)
+        self._through_analyst(case.case_id, "risk_analysis", lambda: self._fold(result))
 
     def feed_audit(self, enterprise_id: str, found: bool, kind: str) -> None:
         """Have an analyst fold a post-clearance audit's report into the risk table.
@@ -138,32 +119,37 @@ class AnalystDesk:
         The audit's findings reach the table through the analysts, as inspection results
         do (稽查结果反馈风险分析): the dumbbell's two ends meet in the risk table, and an
         audit's evidence waits for, or is lost to, the analysts' capacity like any other.
+        Its own stream: the inspection results' draws stay paired across variants.
         """
+        w = self.w
+        self._through_analyst(
+            f"audit-report:{enterprise_id}",
+            "risk_analysis/audit",
+            lambda: w.risk.audit_feedback(enterprise_id, found, w.env.now, kind),
+        )
+
+    def _through_analyst(self, case_id: str, stream: str, fold: Callable[[], None]) -> None:
+        """Fold at once without analysts; else after an analyst's time, within the backlog."""
         if self.unit is None:
-            self.w.risk.audit_feedback(enterprise_id, found, self.w.env.now, kind)
+            fold()
             return
         if self._backlog >= _FEEDBACK_BACKLOG:
             self.counters.results_dropped += 1
             return
         self._backlog += 1
-        self.w.env.process(self._audit_report(enterprise_id, found, kind))
+        self.w.env.process(self._processed(case_id, stream, fold))
 
-    def _audit_report(
-        self, enterprise_id: str, found: bool, kind: str
+    def _processed(
+        self, case_id: str, stream: str, fold: Callable[[], None]
     ) -> Generator[Any, Any, None]:
         w = self.w
         t0 = w.env.now
-        # Its own stream: the inspection results' draws stay paired across variants.
-        minutes = w.scenario.uncertainties.times.risk_analysis_min.sample(
-            w.streams.get("risk_analysis/audit")
-        )
-        yield from self._task(
-            "risk_feedback", f"audit-report:{enterprise_id}", minutes * 60.0, priority=1
-        )
+        minutes = w.scenario.uncertainties.times.risk_analysis_min.sample(w.streams.get(stream))
+        yield from self._task("risk_feedback", case_id, minutes * 60.0, priority=1)
         self._backlog -= 1
         self.counters.results_processed += 1
         self.counters.feedback_delay_s += w.env.now - t0
-        w.risk.audit_feedback(enterprise_id, found, w.env.now, kind)
+        fold()
 
     def _fold(self, result: InspectionResult) -> None:
         w = self.w
