@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.twin.helpers import variant
-from tests.twin.paired import difference, excludes_zero, runs
+from tests.twin.paired import difference, runs
 from twin.cases import violation_kind
 from twin.detection import p_find
 from twin.experiment import run_replication
@@ -88,13 +88,12 @@ def test_the_ipr_and_printed_matter_controls_find_more_of_their_kinds():
                                                "harmful_printed_matter": {"weight": 2.0}}},
         )  # fmt: skip
 
-    off, on = runs(scenario(False), 3), runs(scenario(True), 3)
-    found = [
-        sum(
+    # Six pairs: a run sees a few dozen of these violations, so one pair can go either way
+    # (seed 0 finds one fewer); the paired mean gain is about 6 with a 95 % interval above 2.
+    off, on = runs(scenario(False), 6), runs(scenario(True), 6)
+    for k in (*off, *on):
+        k["found"] = sum(
             k[f"violations_found[kind={x}]"] for x in ("ipr_infringement", "harmful_printed_matter")
         )
-        for k in (*off, *on)
-    ]
-    gain = [b - a for a, b in zip(found[:3], found[3:], strict=True)]
-    assert all(g > 0 for g in gain), gain
-    assert excludes_zero(difference(off, on, "inspection_rate"))
+    assert difference(off, on, "found").low > 0, difference(off, on, "found")
+    assert difference(off, on, "inspection_rate").low > 0
