@@ -165,11 +165,16 @@ def run_hil(
     broker: MqttSettings | None = None,
     service_trace: Path | None = None,
     record: bool = False,
+    extra_sinks: list[Any] | None = None,
+    on_built: Callable[[Any, str], None] | None = None,
 ) -> HilRun:
     """Run one replication with every gate decided by a live service in another process.
 
     Without ``broker``, a private mosquitto is started on a free loopback port. With
     ``record``, every command list the service returned is kept (:attr:`HilRun.commands`).
+    ``extra_sinks`` listen to the twin's records beside its KPIs; ``on_built(twin, url)``
+    sees the built twin before it runs with the service's ``GET /state`` address, so a
+    process of the twin can read the live state mid-run (the nowcast's calibration does).
 
     Raises:
         HilError: The service did not start, did not answer, or exited with an error.
@@ -203,7 +208,15 @@ def run_hil(
                 ctl = bridge.controller_factory(assembly)  # type: ignore[union-attr]
                 return Recording(ctl, assembly.ref, log) if record else ctl
 
-            result = run_replication(scenario, replication, event_log, controller_factory=factory)
+            state_url = f"http://127.0.0.1:{health_port}/state"
+            result = run_replication(
+                scenario,
+                replication,
+                event_log,
+                extra_sinks=extra_sinks,
+                controller_factory=factory,
+                on_built=None if on_built is None else lambda twin: on_built(twin, state_url),
+            )
             health = _health(health_port)
         finally:
             if bridge is not None:

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 AT_S = 24 * 3600 + 14 * 3600  # Tuesday 14:00 on the scenario clock
 
 
-def main() -> None:
-    """Build, check and write the example snapshot."""
+def example_text() -> str:
+    """The example snapshot's text, checked to read back."""
     scenario = load_scenario(ROOT / "scenarios" / "reform_2014.yaml")
     doc = snapshot_at(scenario, AT_S, 0, wall_clock="2014-12-02T06:00:00Z")  # 14:00 Shanghai
     doc["devices"]["yangshan_port/h986-1"] = {
@@ -31,8 +31,12 @@ def main() -> None:
         "down_s": 1800.0,
     }
     parse_snapshot(doc, "conf/snapshot_example.json")  # what is shipped must read back
-    text = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    (ROOT / "conf" / "snapshot_example.json").write_text(text, encoding="utf-8")
+    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    """Build, check and write the example snapshot."""
+    (ROOT / "conf" / "snapshot_example.json").write_text(example_text(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,21 @@ def test_the_shipped_snapshot_reads_back_and_names_only_gates_of_the_reform_scen
     assert fork.zones_h986_down == ("yangshan_port",)
 
 
+@pytest.mark.slow
+def test_the_shipped_snapshot_is_what_its_tool_writes_from_the_current_twin():
+    # A stale example would show newcomers a state the twin no longer produces.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "snapshot_example", ROOT / "tools" / "snapshot_example.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.example_text() == EXAMPLE.read_text(encoding="utf-8"), (
+        "conf/snapshot_example.json is stale: run .venv/bin/python tools/snapshot_example.py"
+    )
+
+
 def test_a_snapshot_of_another_version_is_refused_naming_the_version(tmp_path):
     doc = example() | {"version": 2}
     with pytest.raises(
