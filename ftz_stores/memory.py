@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from types import TracebackType
 
 from core.ledger.lists import DeclarationDoc, ListStatus, WriteOffState
 from core.ledger.model import Account, Entry, Line, LineBalance
@@ -30,6 +30,32 @@ _USED = {PassState.PASSED}
 # zones' traffic. A pass shown again later than that is refused all the same, as
 # unknown rather than as used (the barrier stays down either way).
 _TOMBSTONES = 4096
+
+
+class _Locked:
+    """The store under its lock, as a context manager.
+
+    A plain class rather than ``@contextmanager``: the twin opens two or three ledger
+    transactions per truck, and a generator-based manager cost more than the lock.
+    Stateless, so one instance serves every thread (the lock is reentrant).
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> MemoryStore:
+        self._store._lock.acquire()
+        return self._store
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._store._lock.release()
 
 
 class MemoryStore:
@@ -58,12 +84,11 @@ class MemoryStore:
         self._uses: dict[tuple[str, int], PassUse] = {}
         self._use_passages: set[str] = set()
         self._blobs: dict[str, tuple[str, str]] = {}
+        self._locked = _Locked(self)
 
-    @contextmanager
-    def write(self) -> Iterator[MemoryStore]:
+    def write(self) -> _Locked:
         """Serialise writers with a lock; the store is its own transaction."""
-        with self._lock:
-            yield self
+        return self._locked
 
     read = write
 

@@ -24,6 +24,7 @@ from ftz_spec.gates import scenario_gates
 from ftz_spec.risk import risk_setup
 from hardware_models import create_device
 from hardware_models.sim import PUBLISHED_SENSOR_PARAMS, SimSensorParams
+from twin import collector
 from twin.arrivals import arrivals
 from twin.audit_office import AuditOffice
 from twin.cases import new_case
@@ -34,7 +35,7 @@ from twin.ledger_link import LedgerLink
 from twin.mechanism_kpis import mechanism_kpis
 from twin.monitoring import start_zone_monitoring
 from twin.rng import Streams
-from twin.staff import Staff, staff_seconds
+from twin.staff import PriorityResource, Staff, staff_seconds
 from twin.targeting import AnalystDesk
 from twin.topology import build_topology
 from twin.workload import daily_round
@@ -122,9 +123,7 @@ class Twin:
             enterprises=enterprises,
             topology=build_topology(scenario),
             gates={},
-            h986={
-                z: simpy.PriorityResource(env, capacity=n) for z, n in levers.h986.items() if n > 0
-            },
+            h986={z: PriorityResource(env, capacity=n) for z, n in levers.h986.items() if n > 0},
             bays={
                 z.id: simpy.Resource(env, capacity=z.inspection_bays) for z in scenario.site.zones
             },
@@ -235,16 +234,18 @@ class Twin:
             w.env.process(self._outage(outage))
         if progress is not None:
             w.env.process(self._ticker(progress, horizon))
+        w.env.process(collector.sweeper(w.env))  # last: the model's event order is kept
         # What is built now (scenario, site, books, engines, imported modules) lives for
-        # the whole run: frozen, the collector stops rescanning it at every full pass.
-        # Unfrozen at the end, so the next replication's collector can free it.
+        # the whole run: frozen, the collector's daily pass does not rescan it. Unfrozen
+        # at the end, so the next replication's collector can free it.
         gc.freeze()
         try:
-            w.env.run(until=horizon)
-            if w.scenario.run.drains and self.open_cases:
-                self._emptied = w.env.event()
-                cap = w.env.timeout(w.scenario.run.drain_cap_h * 3600.0)
-                w.env.run(until=w.env.any_of([self._emptied, cap]))
+            with collector.paused():
+                w.env.run(until=horizon)
+                if w.scenario.run.drains and self.open_cases:
+                    self._emptied = w.env.event()
+                    cap = w.env.timeout(w.scenario.run.drain_cap_h * 3600.0)
+                    w.env.run(until=w.env.any_of([self._emptied, cap]))
         finally:
             gc.unfreeze()
         self.end_s = float(w.env.now)
