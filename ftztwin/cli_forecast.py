@@ -3,13 +3,15 @@
 ::
 
     ftztwin forecast SCENARIO --from URL|FILE --horizon-h H [--replications N] [--seed S]
-                     [--scale-to-observed] [--lever PATH=VALUE ...] [--pipeline-h P] [--out DIR]
+                     [--scale-to-observed] [--lever PATH=VALUE ...] [--pipeline-h P]
+                     [--workers N] [--out DIR]
 
 ``--from`` is a snapshot file (``conf/snapshot_example.json``) or the live service's
 ``http://HOST:PORT/state``. The table gives, per gate and hour, the trucks at the gate
 (mean and 90 % interval over the replications) and the waits at every resource that had
 any; ``DIR/forecast.csv`` and ``DIR/forecast.json`` hold every row. With ``--lever`` the
-action is forecast beside do-nothing, paired on common random numbers.
+action is forecast beside do-nothing, paired on common random numbers. ``--workers N``
+runs the replications on N processes; the numbers are the same with any N.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         default=2.0,
         help="hours run before the fork so upstream trucks reach the gates (default 2)",
     )
+    fc.add_argument(
+        "--workers", type=int, default=1, help="processes for the replications (default 1)"
+    )
     fc.add_argument("--out", type=Path, default=Path("out"), help="results folder (default: out/)")  # fmt: skip
     return {"forecast": cmd_forecast}
 
@@ -92,6 +97,8 @@ def _check(args: argparse.Namespace) -> None:
         problems.append(f"--replications: 1 to 1000 (got {args.replications})")
     if not 0 <= args.pipeline_h <= 24:
         problems.append(f"--pipeline-h: 0 to 24 hours (got {args.pipeline_h})")
+    if not 1 <= args.workers <= 64:
+        problems.append(f"--workers: 1 to 64 (got {args.workers})")
     if args.seed is not None and args.seed < 0:
         problems.append(f"--seed: not negative (got {args.seed})")
     if problems:
@@ -114,7 +121,10 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     scenario = _with_seed(load_scenario(args.scenario), args.seed)
     snap = fetch_snapshot(args.source)
     fork = fork_from_snapshot(snap, scenario, args.scale_to_observed)
-    fc = run_forecast(scenario, fork, args.horizon_h, args.replications, levers, args.pipeline_h)
+    fc = run_forecast(
+        scenario, fork, args.horizon_h, args.replications, levers, args.pipeline_h,
+        workers=args.workers,
+    )  # fmt: skip
     print(forecast_table(fc, snap))
     folder = args.out / f"{scenario.name}_forecast"
     folder.mkdir(parents=True, exist_ok=True)

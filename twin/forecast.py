@@ -198,8 +198,13 @@ def run_forecast(
     levers: Sequence[Lever] = (),
     pipeline_h: float = 2.0,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> Forecast:
     """Forecast ``horizon_h`` hours from ``fork`` over ``replications`` (and the action's).
+
+    With ``workers`` > 1 the replications run on the twin's persistent worker pool
+    (:func:`twin.experiment.worker_pool`); each depends only on its scenario, fork and
+    index, so the forecast is the same, byte for byte, whatever the number of workers.
 
     Raises:
         LeverError: A lever cannot be applied.
@@ -208,13 +213,33 @@ def run_forecast(
     base_runs: list[dict[tuple[str, str, int], float]] = []
     act_runs: list[dict[tuple[str, str, int], float]] = []
     placed: dict[str, int] = {}
-    for r in range(replications):
-        rows, placed = forecast_replication(scenario, fork, r, horizon_h, pipeline_h)
+    variants = [scenario] if action is None else [scenario, action]
+    if workers > 1 and replications * len(variants) > 1:
+        from twin.experiment import worker_pool  # the pool's machinery only when asked
+
+        pool = worker_pool(workers)
+        futures = [
+            [pool.submit(forecast_replication, sc, fork, r, horizon_h, pipeline_h) for sc in variants]
+            for r in range(replications)
+        ]  # fmt: skip
+        runs = []
+        for r, pair in enumerate(futures):  # in order: the progress counts replications done
+            runs.append([f.result() for f in pair])
+            if progress is not None:
+                progress(r + 1)
+    else:
+        runs = []
+        for r in range(replications):
+            runs.append(
+                [forecast_replication(sc, fork, r, horizon_h, pipeline_h) for sc in variants]
+            )
+            if progress is not None:
+                progress(r + 1)
+    for pair in runs:
+        rows, placed = pair[0]
         base_runs.append(rows)
         if action is not None:
-            act_runs.append(forecast_replication(action, fork, r, horizon_h, pipeline_h)[0])
-        if progress is not None:
-            progress(r + 1)
+            act_runs.append(pair[1][0])
     keys = sorted({k for run in base_runs + act_runs for k in run})
     out: list[ForecastRow] = []
     per: dict[tuple[str, str, int], list[float]] = {}

@@ -260,8 +260,12 @@ def test_the_h986_what_if_shows_on_compare_after_removing_the_baseline_in_chromi
         page.locator('[data-testid="stMultiSelect"]').first.locator("input").click()
         page.get_by_role("option", name=re.compile("✎ the edited scenario")).click()
         page.keyboard.press("Escape")
+        from playwright.sync_api import expect  # with the browser fixtures, not at import
+
         tags = page.locator('[data-testid="stMultiSelect"]').first.locator("[data-tag]")
-        assert tags.count() == 2  # both edits kept: baseline out, the edited one in
+        # Both edits kept: baseline out, the edited one in. Waited for, not read at once:
+        # the tag appears after Streamlit's rerun, which a loaded machine delays.
+        expect(tags).to_have_count(2, timeout=20_000)
         page.get_by_role("button", name=re.compile(r"^Compare \(2 replications")).click()
         page.get_by_role(
             "heading", name=re.compile(r"reform_2014 \(\w+\) vs ✎ reform_2014")

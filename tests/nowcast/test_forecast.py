@@ -120,3 +120,26 @@ def test_faulted_lane_devices_go_down_at_the_fork_and_an_unknown_device_is_count
     fc = run_forecast(scenario, fork, 1, 1, pipeline_h=0.5)
     # The cameras and the Yangshan H986 of the shipped snapshot; the made-up device is counted.
     assert fc.placed["faults"] == len(cameras) + 1 and fc.placed["faults_unknown"] == 1
+
+
+@pytest.mark.slow
+def test_the_installed_cli_forecasts_the_same_bytes_on_two_workers_as_on_one(tmp_path):
+    cli = ROOT / ".venv" / "bin" / "ftztwin"
+    out = {}
+    for workers in ("1", "2"):
+        done = subprocess.run(
+            [cli, "forecast", str(SCENARIO), "--from", str(EXAMPLE), "--horizon-h", "1",
+             "--replications", "3", "--pipeline-h", "0.5", "--workers", workers,
+             "--lever", f"outage.{GATE}=1", "--out", str(tmp_path / workers)],
+            cwd=tmp_path, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        out[workers] = (tmp_path / workers / "reform_2014_forecast" / "forecast.csv").read_bytes()
+    assert out["1"] == out["2"] and b"trucks_at_gate" in out["1"]
+
+
+def test_a_forecast_on_no_workers_exits_2_naming_the_option(capsys):
+    code = main(["forecast", str(SCENARIO), "--from", str(EXAMPLE), "--horizon-h", "1",
+                 "--workers", "0"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "--workers: 1 to 64 (got 0)" in err and "Traceback" not in err
