@@ -30,6 +30,7 @@ from ftz_spec import Scenario
 from ftz_spec.errors import ScenarioError, UserError
 from ftz_spec.loader import parse_scenario
 from ftz_spec.paths import PathSyntaxError, get_path, parse_path, set_path
+from twin.experiment import worker_pool
 from twin.initial_state import Fork, forecast_replication
 
 __all__ = [
@@ -214,32 +215,26 @@ def run_forecast(
     act_runs: list[dict[tuple[str, str, int], float]] = []
     placed: dict[str, int] = {}
     variants = [scenario] if action is None else [scenario, action]
-    if workers > 1 and replications * len(variants) > 1:
-        from twin.experiment import worker_pool  # the pool's machinery only when asked
-
-        pool = worker_pool(workers)
-        futures = [
-            [pool.submit(forecast_replication, sc, fork, r, horizon_h, pipeline_h) for sc in variants]
-            for r in range(replications)
-        ]  # fmt: skip
-        runs = []
-        for r, pair in enumerate(futures):  # in order: the progress counts replications done
-            runs.append([f.result() for f in pair])
-            if progress is not None:
-                progress(r + 1)
-    else:
-        runs = []
-        for r in range(replications):
-            runs.append(
-                [forecast_replication(sc, fork, r, horizon_h, pipeline_h) for sc in variants]
-            )
-            if progress is not None:
-                progress(r + 1)
-    for pair in runs:
+    pool = worker_pool(workers) if workers > 1 and replications * len(variants) > 1 else None
+    # On a pool every replication is submitted at once; read back in order, so the
+    # progress counts replications done and the rows do not depend on who finished first.
+    pending = (
+        [[pool.submit(forecast_replication, sc, fork, r, horizon_h, pipeline_h) for sc in variants]
+         for r in range(replications)]
+        if pool is not None else None
+    )  # fmt: skip
+    for r in range(replications):
+        pair = (
+            [f.result() for f in pending[r]]
+            if pending is not None
+            else [forecast_replication(sc, fork, r, horizon_h, pipeline_h) for sc in variants]
+        )
         rows, placed = pair[0]
         base_runs.append(rows)
         if action is not None:
             act_runs.append(pair[1][0])
+        if progress is not None:
+            progress(r + 1)
     keys = sorted({k for run in base_runs + act_runs for k in run})
     out: list[ForecastRow] = []
     per: dict[tuple[str, str, int], list[float]] = {}

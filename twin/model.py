@@ -236,8 +236,8 @@ class Twin:
             w.env.process(self._ticker(progress, horizon))
         w.env.process(collector.sweeper(w.env))  # last: the model's event order is kept
         # What is built now (scenario, site, books, engines, imported modules) lives for
-        # the whole run: frozen, the collector's daily pass does not rescan it. Unfrozen
-        # at the end, so the next replication's collector can free it.
+        # the whole run: frozen, a pass of the collector does not rescan it. Unfrozen at
+        # the end, so the next replication's collector can free it.
         gc.freeze()
         try:
             with collector.paused():
