@@ -64,12 +64,11 @@ def test_a_replication_leaves_nothing_of_itself_in_the_process() -> None:
 
 
 @pytest.mark.slow
-def test_memory_after_a_week_is_within_ten_percent_of_a_day_and_cost_per_truck_too() -> None:
+def test_memory_after_a_week_is_within_ten_percent_of_a_day() -> None:
+    # The cost per truck of the same two runs is a CPU-time ratio: it is checked alone,
+    # after the parallel suite (tests/benchmarks/test_gross_regression.py).
     day, week = probe(24.0)["replications"][0], probe(168.0)["replications"][0]
     assert week["rss_mb"] <= 1.10 * day["rss_mb"], (day, week)
-    per_truck = (week["cpu_s"] / week["trucks"]) / (day["cpu_s"] / day["trucks"])
-    # CPU on a shared machine is noisy (caches, frequency); a growing cost is far beyond.
-    assert per_truck <= 1.25, (day, week)
 
 
 @pytest.mark.slow
