@@ -125,11 +125,12 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         scenario, fork, args.horizon_h, args.replications, levers, args.pipeline_h,
         workers=args.workers,
     )  # fmt: skip
-    print(forecast_table(fc, snap))
     folder = args.out / f"{scenario.name}_forecast"
     folder.mkdir(parents=True, exist_ok=True)
+    # Files first: a reader that stops early (``| head``) does not cost the results.
     (folder / "forecast.csv").write_text(forecast_csv(fc), encoding="utf-8")
     (folder / "forecast.json").write_text(forecast_json(fc, snap), encoding="utf-8")
+    print(forecast_table(fc, snap))
     print(f"wrote {folder / 'forecast.csv'} and {folder / 'forecast.json'}")
     return 0
 

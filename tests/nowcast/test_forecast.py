@@ -143,3 +143,20 @@ def test_a_forecast_on_no_workers_exits_2_naming_the_option(capsys):
                  "--workers", "0"])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2 and "--workers: 1 to 64 (got 0)" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_forecast_whose_reader_left_keeps_its_files_and_prints_no_traceback(tmp_path):
+    # As with `ftztwin forecast … | head`: the reader is gone before the table is printed.
+    cli = ROOT / ".venv" / "bin" / "ftztwin"
+    proc = subprocess.Popen(
+        [cli, "forecast", SCENARIO, "--from", EXAMPLE, "--horizon-h", "1", "--replications", "2",
+         "--pipeline-h", "0.5", "--out", tmp_path],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=600) == 141, err  # 128 + SIGPIPE, as a shell tool ends
+    assert "Traceback" not in err
+    assert (tmp_path / "reform_2014_forecast" / "forecast.csv").read_text().count("\n") > 8
