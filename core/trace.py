@@ -11,10 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Protocol, runtime_checkable
 
 AttrValue = str | int | float | bool
 
-__all__ = ["AttrValue", "Lifecycle", "Recorder", "Sink", "TraceRecord"]
+__all__ = ["AttrValue", "FieldSink", "Lifecycle", "Recorder", "Sink", "TraceRecord"]
 
 
 class Lifecycle(StrEnum):
@@ -56,12 +57,57 @@ Sink = Callable[[TraceRecord], None]
 _EMPTY: Mapping[str, AttrValue] = MappingProxyType({})  # shared: records without attributes
 
 
-class Recorder:
-    """Builds trace records and hands each to every sink; keeps none itself."""
+@runtime_checkable
+class FieldSink(Protocol):
+    """A sink that takes a record's fields as arguments, so no record object is built.
 
-    def __init__(self, sinks: list[Sink] | None = None) -> None:
-        """Create a recorder writing to ``sinks``."""
-        self.sinks: list[Sink] = list(sinks or [])
+    The KPI accumulator is one: in a twin run it is usually the only listener, and a
+    frozen record per lifecycle transition (about ten per truck) cost more than the
+    accumulator's own work on it. A sink that is also callable with a record (as the
+    accumulator is) can be used by anything that holds records.
+    """
+
+    def take(
+        self,
+        case_id: str,
+        activity: str,
+        lifecycle: Lifecycle,
+        resource: str,
+        time_s: float,
+        attrs: Mapping[str, AttrValue],
+    ) -> None:
+        """Observe one lifecycle transition, given as its fields."""
+
+
+class Recorder:
+    """Builds trace records and hands each to every sink; keeps none itself.
+
+    A :class:`FieldSink` gets the fields instead; a record is built only when a plain
+    sink listens, once per transition whatever the number of plain sinks.
+    """
+
+    def __init__(self, sinks: list[Sink | FieldSink] | None = None) -> None:
+        """Create a recorder writing to ``sinks`` (in that order)."""
+        self._sinks: list[Sink | FieldSink] = []
+        # (how to call it, whether it takes fields), in the sinks' order
+        self._calls: list[tuple[Callable[..., None], bool]] = []
+        for sink in sinks or []:
+            self.add_sink(sink)
+
+    @property
+    def sinks(self) -> tuple[Sink | FieldSink, ...]:
+        """The sinks, in the order they are called."""
+        return tuple(self._sinks)
+
+    def add_sink(self, sink: Sink | FieldSink, first: bool = False) -> None:
+        """Add ``sink``, called after the others (``first``: before them)."""
+        call = (sink.take, True) if isinstance(sink, FieldSink) else (sink, False)
+        if first:
+            self._sinks.insert(0, sink)
+            self._calls.insert(0, call)
+        else:
+            self._sinks.append(sink)
+            self._calls.append(call)
 
     def emit(
         self,
@@ -75,8 +121,13 @@ class Recorder:
         """Record one lifecycle transition."""
         # float(): SimPy's clock becomes a numpy float once a numpy draw enters a timeout;
         # records and the event log keep plain floats.
-        rec = TraceRecord(
-            case_id, activity, lifecycle, resource, float(time_s), dict(attrs) if attrs else _EMPTY
-        )
-        for sink in self.sinks:
-            sink(rec)
+        t = float(time_s)
+        a = dict(attrs) if attrs else _EMPTY
+        rec = None
+        for call, fields in self._calls:
+            if fields:
+                call(case_id, activity, lifecycle, resource, t, a)
+            else:
+                if rec is None:
+                    rec = TraceRecord(case_id, activity, lifecycle, resource, t, a)
+                call(rec)

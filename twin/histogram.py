@@ -38,12 +38,15 @@ class LogHistogram:
 
     def add(self, value: float) -> None:
         """Count one observation."""
-        v = max(value, 0.0)
-        key = self.key(v)
+        # :meth:`key` inlined, and max() spelt out with the same result (NaN included):
+        # several observations per truck.
+        v = 0.0 if value < 0.0 else value
+        key = -1 if v < self._floor else int(math.log(v / self._floor) / self._log_base)
         self._bins[key] = self._bins.get(key, 0) + 1
         self.count += 1
         self.total += v
-        self.max = max(self.max, v)
+        if v > self.max:
+            self.max = v
 
     def mid(self, key: int) -> float:
         """A representative value of bin ``key`` (its geometric middle; 0 for the floor bin)."""

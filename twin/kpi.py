@@ -27,6 +27,17 @@ _INSPECTIONS = ("h986_scan", "physical_inspection")
 _BACKGROUND = ("risk_feedback", "desk_audit")
 
 
+def _parsed(a: Mapping[str, Any]) -> tuple[bool, bool, bool, float, float]:
+    """(found, violation, passed, duty, revenue missed) of a clearance's STOP attributes."""
+    return (
+        bool(a.get("found")),
+        bool(a.get("violation")),
+        a.get("outcome", "pass") == "pass",
+        float(a.get("duty_cny", 0.0)),
+        float(a.get("revenue_missed_cny", 0.0)),
+    )
+
+
 class _Tally:
     """Counts of one group of cases (all, a flow, a credit class)."""
 
@@ -47,17 +58,20 @@ class _Tally:
         self.cases = self.inspected = self.hits = self.violations = self.caught = self.passed = 0
         self.duty = self.missed_rev = 0.0
 
-    def add(self, minutes: float, a: Mapping[str, Any], inspected: bool) -> None:
-        found = bool(a.get("found"))
+    def add(
+        self, minutes: float, p: tuple[bool, bool, bool, float, float], inspected: bool
+    ) -> None:
+        """Count one cleared case from its :func:`_parsed` attributes (read once per case)."""
+        found, violation, passed, duty, missed = p
         self.clearance.done.add(minutes)
         self.cases += 1
         self.inspected += inspected
         self.hits += inspected and found
-        self.violations += bool(a.get("violation"))
-        self.caught += bool(a.get("violation")) and found
-        self.passed += a.get("outcome", "pass") == "pass"
-        self.duty += float(a.get("duty_cny", 0.0))
-        self.missed_rev += float(a.get("revenue_missed_cny", 0.0))
+        self.violations += violation
+        self.caught += violation and found
+        self.passed += passed
+        self.duty += duty
+        self.missed_rev += missed
 
     def clearance_kpis(self, suffix: str = "") -> dict[str, float]:
         c = self.clearance
@@ -114,35 +128,45 @@ class KpiAccumulator:
 
     def observe(self, rec: TraceRecord) -> None:
         """Observe one record."""
-        self._last_s = rec.time_s
-        if rec.activity == "clearance":
-            self._on_clearance(rec)
+        self.take(rec.case_id, rec.activity, rec.lifecycle, rec.resource, rec.time_s, rec.attrs)
+
+    def take(
+        self,
+        case_id: str,
+        activity: str,
+        lc: Lifecycle,
+        resource: str,
+        time_s: float,
+        attrs: Mapping[str, Any],
+    ) -> None:
+        """Observe one record given as its fields (a :class:`core.trace.FieldSink`)."""
+        self._last_s = time_s
+        if activity == "clearance":
+            self._on_clearance(case_id, lc, time_s, attrs)
             return
-        key = (rec.case_id, rec.activity, rec.resource)
-        lc = rec.lifecycle
+        key = (case_id, activity, resource)
         if lc is Lifecycle.START or lc is Lifecycle.WAIT_START:
             waiting = lc is Lifecycle.WAIT_START
-            self._open[key] = (rec.time_s, waiting, float(rec.attrs.get("officers", 1)))
+            self._open[key] = (time_s, waiting, float(attrs.get("officers", 1)))
             if waiting:
-                self._res.wait_started(rec.resource, rec.time_s)
-            elif rec.activity in _INSPECTIONS and rec.case_id in self._arrived:
-                self._inspected.add(rec.case_id)
+                self._res.wait_started(resource, time_s)
+            elif activity in _INSPECTIONS and case_id in self._arrived:
+                self._inspected.add(case_id)
             return
         opened = self._open.pop(key, None)
         if opened is None:
             return
         if lc is Lifecycle.WAIT_STOP:
-            self._res.wait_stopped(rec.resource, opened[0], rec.time_s)
+            self._res.wait_stopped(resource, opened[0], time_s)
         else:
-            self._res.served(rec.resource, opened[0], rec.time_s, opened[2])
+            self._res.served(resource, opened[0], time_s, opened[2])
 
-    def _on_clearance(self, rec: TraceRecord) -> None:
-        cid = rec.case_id
-        if rec.lifecycle is Lifecycle.START:
-            if self.warmup_s <= rec.time_s < self.horizon_s:
-                self._arrived[cid] = (rec.time_s, str(rec.attrs.get("flow", "?")))
-                self._mechanisms.lodged(rec.attrs)  # the trader's filings, at lodging
-            elif rec.time_s < self.warmup_s:
+    def _on_clearance(self, cid: str, lc: Lifecycle, time_s: float, a: Mapping[str, Any]) -> None:
+        if lc is Lifecycle.START:
+            if self.warmup_s <= time_s < self.horizon_s:
+                self._arrived[cid] = (time_s, str(a.get("flow", "?")))
+                self._mechanisms.lodged(a)  # the trader's filings, at lodging
+            elif time_s < self.warmup_s:
                 self._early.add(cid)
             return
         self._early.discard(cid)
@@ -151,12 +175,12 @@ class KpiAccumulator:
             return
         inspected = cid in self._inspected
         self._inspected.discard(cid)
-        minutes = (rec.time_s - arrived[0]) / 60.0
-        a = rec.attrs
-        self._all.add(minutes, a, inspected)
+        minutes = (time_s - arrived[0]) / 60.0
+        parsed = _parsed(a)
+        self._all.add(minutes, parsed, inspected)
         self._mechanisms.add(a)
         for key in (f"flow={a.get('flow', arrived[1])}", f"credit={a.get('credit_class', '?')}"):
-            self._tally(key).add(minutes, a, inspected)
+            self._tally(key).add(minutes, parsed, inspected)
         lane = str(a.get("lane", "auto_release"))
         self._lanes[lane] = self._lanes.get(lane, 0) + 1
 

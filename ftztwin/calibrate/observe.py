@@ -117,7 +117,7 @@ class ObservedDevice:
 
 def _wrap(twin: Twin) -> None:
     cases = _LaneCases()
-    twin.rec.sinks.insert(0, cases)
+    twin.rec.add_sink(cases, first=True)
     for site in twin.sites:
         for lane, devices in site.sensors.items():
             for kind, device in list(devices.items()):
