@@ -200,7 +200,7 @@ def test_a_planner_runs_a_scenario_and_compares_baseline_with_reform_in_chromium
         _nav(page, "Run 运行")
         page.get_by_role("button", name=re.compile(r"^Run 2 replications")).click()
         cards = page.locator('[data-testid="stMetric"]')
-        cards.first.wait_for()
+        cards.nth(8).wait_for()  # drawn one after another: wait for the last, then count
         assert cards.count() == 9  # the headline KPIs and the unfinished share beside them
         texts = [cards.nth(i).inner_text() for i in range(9)]
         assert "Clearance time, mean 平均通关时间" in texts[0]
