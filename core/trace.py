@@ -88,26 +88,21 @@ class Recorder:
 
     def __init__(self, sinks: list[Sink | FieldSink] | None = None) -> None:
         """Create a recorder writing to ``sinks`` (in that order)."""
-        self._sinks: list[Sink | FieldSink] = []
-        # (how to call it, whether it takes fields), in the sinks' order
-        self._calls: list[tuple[Callable[..., None], bool]] = []
+        # (the sink, how to call it, whether it takes fields), in the order they are called
+        self._calls: list[tuple[Sink | FieldSink, Callable[..., None], bool]] = []
         for sink in sinks or []:
             self.add_sink(sink)
 
     @property
     def sinks(self) -> tuple[Sink | FieldSink, ...]:
         """The sinks, in the order they are called."""
-        return tuple(self._sinks)
+        return tuple(sink for sink, _, _ in self._calls)
 
     def add_sink(self, sink: Sink | FieldSink, first: bool = False) -> None:
         """Add ``sink``, called after the others (``first``: before them)."""
-        call = (sink.take, True) if isinstance(sink, FieldSink) else (sink, False)
-        if first:
-            self._sinks.insert(0, sink)
-            self._calls.insert(0, call)
-        else:
-            self._sinks.append(sink)
-            self._calls.append(call)
+        call: Callable[..., None] = sink.take if isinstance(sink, FieldSink) else sink
+        entry = (sink, call, isinstance(sink, FieldSink))
+        self._calls.insert(0 if first else len(self._calls), entry)
 
     def emit(
         self,
@@ -124,7 +119,7 @@ class Recorder:
         t = float(time_s)
         a = dict(attrs) if attrs else _EMPTY
         rec = None
-        for call, fields in self._calls:
+        for _, call, fields in self._calls:
             if fields:
                 call(case_id, activity, lifecycle, resource, t, a)
             else:
